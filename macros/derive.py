@@ -1,0 +1,116 @@
+"""What the site computes from the data: verdicts and back-links. Never typed in by hand.
+
+The verdict rule: compare a case's coding with each concept's profile, criterion by
+criterion. The concept that matches on more criteria than any other, and on more than half
+of them, is the verdict. Anything else (a tie, or too few matches) is "indeterminate", and
+the page says between which concepts.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .model import Project
+
+
+@dataclass(frozen=True)
+class Verdict:
+    concept: str | None              # the concept id, or None when indeterminate
+    matches: dict[str, list[str]]    # concept id -> criterion ids on which the coding matches
+    total: int                       # number of criteria
+    contenders: tuple[str, ...]      # concepts with the highest score (one when decided)
+
+    @property
+    def decided(self) -> bool:
+        return self.concept is not None
+
+    def score(self, concept_id: str) -> int:
+        return len(self.matches[concept_id])
+
+
+def verdict_for(values: dict[str, str], project: Project) -> Verdict:
+    """Verdict for a coding given as {criterion id: value id}."""
+    criteria = list(project.criteria)
+    matches = {
+        concept_id: [c for c in criteria if values.get(c) == concept["profile"].get(c)]
+        for concept_id, concept in project.concepts.items()
+    }
+    best = max((len(m) for m in matches.values()), default=0)
+    contenders = tuple(c for c, m in matches.items() if len(m) == best)
+    decided = len(contenders) == 1 and best * 2 > len(criteria)
+    return Verdict(contenders[0] if decided else None, matches, len(criteria), contenders)
+
+
+def case_values(case: dict) -> dict[str, str]:
+    return {criterion: entry["value"] for criterion, entry in case["coding"].items()}
+
+
+def case_verdict(case: dict, project: Project) -> Verdict:
+    return verdict_for(case_values(case), project)
+
+
+def alternative_verdicts(case: dict, project: Project) -> list[tuple[str, Verdict]]:
+    """For each criterion with an alternative reading: the verdict if only that one changed,
+    then, when there are several, the verdict if every alternative were accepted."""
+    base = case_values(case)
+    changed = {c: e["alternative"]["value"] for c, e in case["coding"].items() if "alternative" in e}
+    results = [(c, verdict_for({**base, c: v}, project)) for c, v in changed.items()]
+    if len(changed) > 1:
+        results.append(("*", verdict_for({**base, **changed}, project)))
+    return results
+
+
+@dataclass
+class Index:
+    """Back-links: who cites what, computed once per build."""
+
+    citations: dict[str, list[tuple[str, str, str]]]   # source -> [(page url, anchor, label)]
+    claims_by_case: dict[str, list[str]]
+    claims_by_concept: dict[str, list[str]]
+    claims_by_criterion: dict[str, list[str]]
+    related: dict[str, list[str]]                      # symmetric closure of `related`
+
+
+def _sources_in(node) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.extend(value if key == "sources" else _sources_in(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_sources_in(item))
+    return found
+
+
+def build_index(project: Project) -> Index:
+    citations: dict[str, list] = defaultdict(list)
+
+    def cite(node, url, anchor, label):
+        for source_id in dict.fromkeys(_sources_in(node)):
+            citations[source_id].append((url, anchor, label))
+
+    for number, claim in enumerate(project.argument["claims"], 1):
+        cite(claim, "argument/", claim["id"], f"Argument, claim {number}")
+    for concept_id, concept in project.concepts.items():
+        cite(concept, f"concepts/{concept_id}/", "", concept["title"])
+    cite(list(project.criteria.values()), "criteria/", "", "Criteria")
+    for case_id, case in project.cases.items():
+        cite(case, f"cases/{case_id}/", "", case["short_title"])
+    for source_id, source in project.sources.items():
+        cite(source, "sources/", source_id, f"the entry for {source_id}")
+
+    def by(key):
+        result: dict[str, list[str]] = defaultdict(list)
+        for claim in project.argument["claims"]:
+            for ref in claim.get(key, []):
+                result[ref].append(claim["id"])
+        return result
+
+    related: dict[str, list[str]] = {case_id: [] for case_id in project.cases}
+    for case_id, case in project.cases.items():
+        for other in case.get("related", []):
+            for a, b in ((case_id, other), (other, case_id)):
+                if b not in related[a]:
+                    related[a].append(b)
+    return Index(dict(citations), by("cases"), by("concepts"), by("criteria"),
+                 {k: sorted(v) for k, v in related.items()})

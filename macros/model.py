@@ -1,0 +1,278 @@
+"""Load every data file, validate it against its schema, then check references between files.
+
+`load_project` either returns a complete, consistent Project or raises DataError listing every
+problem in every file. Nothing downstream ever sees half-valid data.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+from .errors import DataError, Problem
+from .yamlfile import Located, dotted, load
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FOLDERS = {"case": "cases", "concept": "concepts", "criterion": "criteria", "source": "sources"}
+MAX_FILES_PER_FOLDER = 5000
+
+
+@dataclass
+class Project:
+    """All the data, keyed by id. Collections keep a stable order (criteria by `order`)."""
+
+    cases: dict[str, dict]
+    concepts: dict[str, dict]
+    criteria: dict[str, dict]
+    sources: dict[str, dict]
+    argument: dict
+    docs: dict[tuple[str, str], Located] = field(repr=False, default_factory=dict)
+    # Files that failed to load: references to them are not reported a second time.
+    broken: set[tuple[str, str]] = field(repr=False, default_factory=set)
+
+    def value_label(self, criterion_id: str, value_id: str) -> str:
+        for value in self.criteria[criterion_id]["values"]:
+            if value["id"] == value_id:
+                return value["label"]
+        raise KeyError(f"{criterion_id}: no value {value_id}")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _load_folder(kind, data_dir, problems, docs, broken):
+    folder = data_dir / FOLDERS[kind]
+    entries = {}
+    if not folder.is_dir():
+        problems.append(Problem(_display(folder, data_dir), 1, 1, "", "folder is missing"))
+        return entries
+    paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    if len(paths) > MAX_FILES_PER_FOLDER:
+        problems.append(Problem(_display(folder, data_dir), 1, 1, "",
+                                f"{len(paths)} files (expected at most {MAX_FILES_PER_FOLDER})"))
+        return entries
+    for path in paths:
+        shown = _display(path, data_dir)
+        if path.suffix != ".yml" or not path.is_file():
+            problems.append(Problem(shown, 1, 1, "", "unexpected file (expected <id>.yml)"))
+            continue
+        if not ID_PATTERN.match(path.stem) or len(path.stem) > 80:
+            problems.append(Problem(shown, 1, 1, "", f"file name {path.stem!r} is not a valid id "
+                                    "(expected lowercase ASCII letters and digits joined by "
+                                    "single hyphens, e.g. syria-civil-war.yml)"))
+            continue
+        doc, found = load(path, shown)
+        problems.extend(found)
+        schema_problems = schema.validate(kind, doc) if doc else []
+        problems.extend(schema_problems)
+        if doc is None or schema_problems:
+            broken.add((kind, path.stem))
+        else:
+            entries[path.stem] = doc.data
+            docs[(kind, path.stem)] = doc
+    return entries
+
+
+def _load_argument(data_dir, problems, docs):
+    path = data_dir / "argument.yml"
+    doc, found = load(path, _display(path, data_dir))
+    problems.extend(found)
+    if doc is None:
+        return None
+    schema_problems = schema.validate("argument", doc)
+    problems.extend(schema_problems)
+    if schema_problems:
+        return None
+    docs[("argument", "argument")] = doc
+    return doc.data
+
+
+class _Checker:
+    """Cross-file checks: every id referenced exists, dates exist and are in order."""
+
+    def __init__(self, project: Project):
+        self.p = project
+        self.problems: list[Problem] = []
+        self.cited: set[str] = set()
+
+    def report(self, kind, entry_id, field_path, message):
+        doc = self.p.docs[(kind, entry_id)]
+        line, col = doc.where(tuple(field_path))
+        self.problems.append(Problem(doc.path, line, col, dotted(field_path), message))
+
+    def run(self) -> list[Problem]:
+        for kind, collection in (("case", self.p.cases), ("concept", self.p.concepts),
+                                 ("criterion", self.p.criteria), ("source", self.p.sources)):
+            for entry_id, entry in collection.items():
+                self.walk(kind, entry_id, entry, ())
+        self.walk("argument", "argument", self.p.argument, ())
+        self.check_criteria()
+        for case_id, case in self.p.cases.items():
+            self.check_case(case_id, case)
+        for concept_id, concept in self.p.concepts.items():
+            self.check_profile(concept_id, concept)
+        self.check_argument()
+        if self.p.broken:
+            return self.problems  # a broken file may be the one that cites a source
+        for source_id in self.p.sources:
+            if source_id not in self.cited:
+                self.report("source", source_id, (),
+                            "source is not cited anywhere (cite it or remove the file)")
+        return self.problems
+
+    def walk(self, kind, entry_id, node, path):
+        """Check every `sources` list and every date anywhere in the entry."""
+        if isinstance(node, dict):
+            for key, value in node.items():
+                here = path + (key,)
+                if key == "sources":
+                    for i, ref in enumerate(value):
+                        self.cited.add(ref)
+                        if ref not in self.p.sources and ("source", ref) not in self.p.broken:
+                            self.report(kind, entry_id, here + (i,),
+                                        f"unknown source {ref!r} (expected a file "
+                                        f"data/sources/{ref}.yml)")
+                elif key in ("start", "end", "issued", "last_reviewed") and isinstance(value, str):
+                    self.check_date(kind, entry_id, here, value)
+                else:
+                    self.walk(kind, entry_id, value, here)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                self.walk(kind, entry_id, item, path + (i,))
+
+    def check_date(self, kind, entry_id, path, text):
+        parts = [int(x) for x in text.split("-")] + [1, 1]
+        try:
+            datetime.date(parts[0], parts[1], parts[2])
+        except ValueError:
+            self.report(kind, entry_id, path, f"{text!r} is not a real date")
+
+    def check_ref(self, kind, entry_id, path, ref, collection, what, folder):
+        if (what, ref) in self.p.broken:
+            return False
+        if ref not in collection:
+            self.report(kind, entry_id, path,
+                        f"unknown {what} {ref!r} (expected a file data/{folder}/{ref}.yml)")
+            return False
+        return True
+
+    def check_criteria(self):
+        seen_order = {}
+        for criterion_id, criterion in self.p.criteria.items():
+            order = criterion["order"]
+            if order in seen_order:
+                self.report("criterion", criterion_id, ("order",),
+                            f"order {order} is also used by {seen_order[order]}")
+            seen_order[order] = criterion_id
+            ids = [v["id"] for v in criterion["values"]]
+            for i, value_id in enumerate(ids):
+                if value_id in ids[:i]:
+                    self.report("criterion", criterion_id, ("values", i, "id"),
+                                f"duplicate value id {value_id!r}")
+
+    def check_value(self, kind, entry_id, path, criterion_id, value_id):
+        allowed = [v["id"] for v in self.p.criteria[criterion_id]["values"]]
+        if value_id not in allowed:
+            self.report(kind, entry_id, path, f"{value_id!r} is not a value of criterion "
+                        f"{criterion_id} (expected one of: {', '.join(allowed)})")
+
+    def check_all_criteria(self, kind, entry_id, mapping, field_name):
+        for criterion_id in mapping:
+            self.check_ref(kind, entry_id, (field_name, criterion_id), criterion_id,
+                           self.p.criteria, "criterion", "criteria")
+        if any(kind == "criterion" for kind, _ in self.p.broken):
+            return
+        for criterion_id in self.p.criteria:
+            if criterion_id not in mapping:
+                self.report(kind, entry_id, (field_name,),
+                            f"criterion {criterion_id!r} is not coded (expected every "
+                            f"criterion: {', '.join(self.p.criteria)})")
+
+    def check_case(self, case_id, case):
+        coding = case["coding"]
+        self.check_all_criteria("case", case_id, coding, "coding")
+        for criterion_id, entry in coding.items():
+            if criterion_id not in self.p.criteria:
+                continue
+            here = ("coding", criterion_id)
+            self.check_value("case", case_id, here + ("value",), criterion_id, entry["value"])
+            alternative = entry.get("alternative")
+            if alternative:
+                self.check_value("case", case_id, here + ("alternative", "value"),
+                                 criterion_id, alternative["value"])
+                if alternative["value"] == entry["value"]:
+                    self.report("case", case_id, here + ("alternative", "value"),
+                                "alternative repeats the main value (expected a different value)")
+        for i, other in enumerate(case.get("related", [])):
+            if other == case_id:
+                self.report("case", case_id, ("related", i), "a case cannot be related to itself")
+            else:
+                self.check_ref("case", case_id, ("related", i), other, self.p.cases, "case", "cases")
+        period = case["period"]
+        if "end" in period and _date_key(period["end"], True) < _date_key(period["start"], False):
+            self.report("case", case_id, ("period", "end"),
+                        f"end {period['end']} is before start {period['start']}")
+
+    def check_profile(self, concept_id, concept):
+        profile = concept["profile"]
+        self.check_all_criteria("concept", concept_id, profile, "profile")
+        for criterion_id, value_id in profile.items():
+            if criterion_id in self.p.criteria:
+                self.check_value("concept", concept_id, ("profile", criterion_id),
+                                 criterion_id, value_id)
+
+    def check_argument(self):
+        anchors: dict[str, str] = {}
+        refs = (("concepts", self.p.concepts, "concept", "concepts"),
+                ("criteria", self.p.criteria, "criterion", "criteria"),
+                ("cases", self.p.cases, "case", "cases"))
+        for i, claim in enumerate(self.p.argument["claims"]):
+            self.check_anchor(anchors, claim["id"], ("claims", i, "id"))
+            for key, collection, what, folder in refs:
+                for j, ref in enumerate(claim.get(key, [])):
+                    self.check_ref("argument", "argument", ("claims", i, key, j), ref,
+                                   collection, what, folder)
+            for j, objection in enumerate(claim.get("objections", [])):
+                self.check_anchor(anchors, objection["id"], ("claims", i, "objections", j, "id"))
+
+    def check_anchor(self, anchors, anchor, path):
+        if anchor in anchors:
+            self.report("argument", "argument", path,
+                        f"duplicate id {anchor!r} (first used at {anchors[anchor]})")
+        else:
+            anchors[anchor] = dotted(path)
+
+
+def _date_key(text: str, as_late_as_possible: bool) -> tuple:
+    parts = [int(x) for x in text.split("-")]
+    pad = [12, 31] if as_late_as_possible else [1, 1]
+    return tuple(parts + pad[len(parts) - 1:])
+
+
+def load_project(data_dir: Path = DATA_DIR) -> Project:
+    """Load and check all data; raise DataError with every problem found."""
+    problems: list[Problem] = []
+    docs: dict[tuple[str, str], Located] = {}
+    broken: set[tuple[str, str]] = set()
+    collections = {kind: _load_folder(kind, data_dir, problems, docs, broken)
+                   for kind in FOLDERS}
+    argument = _load_argument(data_dir, problems, docs)
+    if argument is None:
+        broken.add(("argument", "argument"))
+        argument = {"claims": []}
+        docs[("argument", "argument")] = Located("data/argument.yml", argument)
+    criteria = dict(sorted(collections["criterion"].items(), key=lambda kv: kv[1]["order"]))
+    project = Project(cases=collections["case"], concepts=collections["concept"],
+                      criteria=criteria, sources=collections["source"],
+                      argument=argument, docs=docs, broken=broken)
+    problems += _Checker(project).run()
+    if problems:
+        raise DataError(problems)
+    return project

@@ -1,0 +1,185 @@
+"""Strict YAML loading that remembers where every value came from.
+
+PyYAML silently accepts duplicate keys, expands aliases and constructs custom tags and
+timestamps. Data here comes from strangers' pull requests, so the loader composes the node
+tree itself and refuses anything that is not plain mappings, sequences and scalars, keeping
+dates as the strings that were typed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_STRING_CHARS = 20_000
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": bool,
+    "tag:yaml.org,2002:null": type(None),
+    # Dates stay strings: the schema checks their format, the model checks they exist.
+    "tag:yaml.org,2002:timestamp": str,
+}
+
+
+@dataclass
+class Located:
+    """A loaded YAML document plus the line and column (1-based) of every field path."""
+
+    path: str
+    data: object
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, field_path: tuple) -> tuple[int, int]:
+        """Position of the nearest enclosing field that exists (for missing fields)."""
+        path = tuple(field_path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (1, 1))
+
+
+class _StrictComposer(yaml.SafeLoader):
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in data files", event.start_mark)
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed in data files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _pos(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def dotted(field_path) -> str:
+    """('coding', 'threat-type', 'sources', 0) -> 'coding.threat-type.sources[0]'."""
+    out = ""
+    for part in field_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.marks: dict[tuple, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self._scalar = yaml.SafeLoader("")
+
+    def problem(self, node, field_path, message):
+        line, col = _pos(node.start_mark)
+        self.problems.append(Problem(self.path, line, col, dotted(field_path), message))
+
+    def build(self, node, field_path=()):
+        self.marks[field_path] = _pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, field_path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.problem(node, field_path, f"custom tag {node.tag} is not allowed")
+            return [self.build(item, field_path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar_value(node, field_path)
+
+    def _mapping(self, node, field_path):
+        if node.tag != "tag:yaml.org,2002:map":
+            self.problem(node, field_path, f"custom tag {node.tag} is not allowed")
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                self.problem(key_node, field_path,
+                             f"key {key_node.value!r} is not a string (quote it or rename it)")
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.marks.get(field_path + (key,), (0, 0))[0]
+                self.problem(key_node, field_path + (key,),
+                             f"duplicate key (first defined on line {first})")
+                continue
+            result[key] = self.build(value_node, field_path + (key,))
+            self.marks[field_path + (key,)] = _pos(key_node.start_mark)
+        return result
+
+    def _scalar_value(self, node, field_path):
+        kind = _PLAIN_TAGS.get(node.tag)
+        if kind is None:
+            self.problem(node, field_path, f"custom tag {node.tag} is not allowed")
+            return None
+        if kind is str:
+            if len(node.value) > MAX_STRING_CHARS:
+                self.problem(node, field_path,
+                             f"text is {len(node.value)} characters long "
+                             f"(expected at most {MAX_STRING_CHARS})")
+            return node.value
+        try:
+            value = self._scalar.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            self.problem(node, field_path, f"unreadable value {node.value!r} ({exc})")
+            return None
+        if isinstance(value, float) and value != value:  # NaN compares unequal to itself
+            self.problem(node, field_path, "NaN is not allowed")
+        return value
+
+
+def load(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
+    """Load one file strictly. Returns (document, problems); document is None on failure."""
+    def fail(message, line=1, col=1, field_path=""):
+        return None, [Problem(display, line, col, field_path, message)]
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return fail(f"cannot read file ({exc.strerror})")
+    if size > MAX_FILE_BYTES:
+        return fail(f"file is {size} bytes (expected at most {MAX_FILE_BYTES}); split it up")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return fail(f"not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}; "
+                    "expected a UTF-8 encoded text file)", line)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return fail("file is empty (expected a YAML mapping of fields)")
+    loader = _StrictComposer(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        if "\t" in reason or "tab" in reason.lower():
+            reason += " (indent with spaces, not tabs)"
+        return fail(f"invalid YAML: {reason}", line, col)
+    except yaml.YAMLError as exc:
+        return fail(f"invalid YAML: {exc}")
+    except RecursionError:
+        return fail("invalid YAML: nesting is too deep")
+    finally:
+        loader.dispose()
+    if root is None:
+        return fail("file is empty (expected a YAML mapping of fields)")
+    builder = _Builder(display)
+    try:
+        data = builder.build(root)
+    except RecursionError:
+        return fail("nesting is too deep")
+    if not isinstance(data, dict):
+        line, col = _pos(root.start_mark)
+        builder.problems.append(Problem(display, line, col, "",
+                                        "expected a mapping of fields at the top level"))
+    if builder.problems:
+        return None, builder.problems
+    return Located(display, data, builder.marks), []
