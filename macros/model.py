@@ -119,6 +119,7 @@ class _Checker:
         for concept_id, concept in self.p.concepts.items():
             self.check_profile(concept_id, concept)
         self.check_argument()
+        self.check_source_cycles()
         if self.p.broken:
             return self.problems  # a broken file may be the one that cites a source
         for source_id in self.p.sources:
@@ -178,7 +179,7 @@ class _Checker:
                                 f"duplicate value id {value_id!r}")
 
     def check_value(self, kind, entry_id, path, criterion_id, value_id):
-        allowed = [v["id"] for v in self.p.criteria[criterion_id]["values"]]
+        allowed = list(dict.fromkeys(v["id"] for v in self.p.criteria[criterion_id]["values"]))
         if value_id not in allowed:
             self.report(kind, entry_id, path, f"{value_id!r} is not a value of criterion "
                         f"{criterion_id} (expected one of: {', '.join(allowed)})")
@@ -241,6 +242,25 @@ class _Checker:
                                    collection, what, folder)
             for j, objection in enumerate(claim.get("objections", [])):
                 self.check_anchor(anchors, objection["id"], ("claims", i, "objections", j, "id"))
+
+    def check_source_cycles(self):
+        """A source's `sources` establish its own details; a loop establishes nothing."""
+        graph = {sid: s.get("sources", []) for sid, s in self.p.sources.items()}
+        for start in graph:
+            stack, seen = [(start, [start])], set()
+            while stack:
+                node, trail = stack.pop()
+                for nxt in graph.get(node, []):
+                    if nxt == start:
+                        loop = " -> ".join(trail + [start])
+                        what = ("a source cannot establish itself" if len(trail) == 1
+                                else f"circular chain of sources: {loop}")
+                        self.report("source", start, ("sources",), what)
+                        stack = []
+                        break
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append((nxt, trail + [nxt]))
 
     def check_anchor(self, anchors, anchor, path):
         if anchor in anchors:

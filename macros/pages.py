@@ -88,8 +88,11 @@ class Site:
     def verdict_label(self, here: str, verdict: derive.Verdict) -> str:
         if verdict.decided:
             return self.concept_link(here, verdict.concept)
-        between = " and ".join(text(self.p.concepts[c]["title"]) for c in verdict.contenders)
-        return f"Indeterminate (between {between})"
+        names = [text(self.p.concepts[c]["title"]) for c in verdict.contenders]
+        if len(names) == 1:
+            best = verdict.score(verdict.contenders[0])
+            return f"Indeterminate (closest: {names[0]}, {best} of {verdict.total} criteria)"
+        return f"Indeterminate (tied: {' and '.join(names)})"
 
     def verdict_badge(self, here: str, verdict: derive.Verdict) -> str:
         cls = f"ir-verdict ir-verdict--{verdict.concept or 'indeterminate'}"

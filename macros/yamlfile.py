@@ -160,7 +160,10 @@ def load(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
-        if "\t" in reason or "tab" in reason.lower():
+        if exc.context and exc.context_mark and exc.problem:
+            start_line, start_col = _pos(exc.context_mark)
+            reason = f"{reason} ({exc.context} that starts at line {start_line}, column {start_col})"
+        if "'\\t'" in reason or "tab" in reason.lower():
             reason += " (indent with spaces, not tabs)"
         return fail(f"invalid YAML: {reason}", line, col)
     except yaml.YAMLError as exc:

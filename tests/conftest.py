@@ -1,0 +1,73 @@
+"""Shared fixtures: the real data, copies of the minimal fixture data, and built sites."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(ROOT))
+
+from macros.model import load_project  # noqa: E402
+from macros.pages import Site  # noqa: E402
+
+REPO_PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides")
+
+
+@pytest.fixture(scope="session")
+def project():
+    return load_project(ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def site(project):
+    return Site(project)
+
+
+def overlay(base: Path, extra: Path, dest: Path) -> Path:
+    """Copy `base` to `dest`, then copy every file of `extra` over it."""
+    shutil.copytree(base, dest)
+    for path in extra.rglob("*"):
+        if path.is_file() and path.name != "expected.txt":
+            target = dest / path.relative_to(extra)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+    return dest
+
+
+@pytest.fixture
+def minimal_data(tmp_path) -> Path:
+    return overlay(FIXTURES / "minimal", tmp_path / "empty-overlay", tmp_path / "data")
+
+
+def copy_repo(dest: Path) -> Path:
+    """A copy of everything a build reads, so a test can change data without touching ours."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in REPO_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy(src, dest / part)
+    return dest
+
+
+def mkdocs_build(repo: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real site, built once per test session with --strict."""
+    site_dir = tmp_path_factory.mktemp("built") / "site"
+    result = mkdocs_build(ROOT, site_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir, result

@@ -1,0 +1,139 @@
+"""The built site: strict build, generated pages, cross-links, links and anchors, no partial builds."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, copy_repo, mkdocs_build
+from sitecheck import broken_links, crawl, duplicate_ids, external_resources, orphans
+
+
+@pytest.fixture(scope="module")
+def pages(built_site):
+    return crawl(built_site[0])
+
+
+def html(built_site, url: str) -> str:
+    return (built_site[0] / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_strict_build_has_no_warnings(built_site):
+    _, result = built_site
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_every_page_kind_exists(pages, project):
+    for url in ["", "argument/", "concepts/", "criteria/", "cases/", "comparison/",
+                "sources/", "about/"]:
+        assert url in pages
+    for case_id in project.cases:
+        assert f"cases/{case_id}/" in pages
+    for concept_id in project.concepts:
+        assert f"concepts/{concept_id}/" in pages
+
+
+def test_internal_links_and_anchors_resolve(built_site, pages):
+    assert broken_links(built_site[0], pages) == []
+
+
+def test_no_request_to_another_host(pages):
+    assert external_resources(pages) == []
+
+
+def test_ids_are_unique_on_every_page(pages):
+    assert duplicate_ids(pages) == []
+
+
+def test_no_orphan_pages(pages):
+    assert orphans(pages) == []
+
+
+def test_case_pages_stay_out_of_the_sidebar(built_site, project):
+    # The home page links to no case directly, so any case URL in it would come from the nav.
+    home = html(built_site, "")
+    assert "md-nav__link" in home
+    for case_id in project.cases:
+        assert f"cases/{case_id}/" not in home
+
+
+def test_every_case_is_in_the_index_and_the_comparison(built_site, project):
+    index, comparison = html(built_site, "cases/"), html(built_site, "comparison/")
+    for case_id in project.cases:
+        assert f'href="../cases/{case_id}/"' in comparison
+        assert f'href="{case_id}/"' in index
+        assert f'id="row-{case_id}"' in comparison
+
+
+def test_case_page_links_to_verdict_claims_sources_and_related(built_site, site, project):
+    case_id = "syria-civil-war"
+    page = html(built_site, f"cases/{case_id}/")
+    verdict = site.verdicts[case_id].concept
+    assert f'href="../../concepts/{verdict}/"' in page
+    for claim_id in site.index.claims_by_case[case_id]:
+        assert f'href="../../argument/#{claim_id}"' in page
+    for other in site.index.related[case_id]:
+        assert f'href="../{other}/"' in page
+    for source_id in project.cases[case_id]["summary"][0]["sources"]:
+        assert f'href="../../sources/#{source_id}"' in page
+    for criterion_id in project.criteria:
+        assert f'href="../../criteria/#{criterion_id}"' in page
+
+
+def test_argument_links_back_to_cases_and_cases_back_to_argument(built_site, project):
+    argument = html(built_site, "argument/")
+    for claim in project.argument["claims"]:
+        assert f'id="{claim["id"]}"' in argument
+        for case_id in claim.get("cases", []):
+            assert f'href="../cases/{case_id}/"' in argument
+            assert f'href="../../argument/#{claim["id"]}"' in html(built_site, f"cases/{case_id}/")
+
+
+def test_concept_pages_list_cases_meeting_and_failing_each_criterion(built_site, project):
+    page = html(built_site, "concepts/strategic-cooperation/")
+    assert 'id="cases-by-criterion"' in page
+    for case_id in project.cases:
+        assert f'href="../../cases/{case_id}/"' in page
+
+
+def test_sources_page_lists_citing_pages(built_site, site, project):
+    page = html(built_site, "sources/")
+    for source_id in project.sources:
+        assert f'<li id="{source_id}">' in page
+    item = page.split('<li id="essay">')[1].split("</li>")[0]
+    assert 'href="../argument/#' in item
+
+
+def test_no_font_or_cdn_hosts_anywhere(built_site):
+    for path in built_site[0].rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+
+
+def test_invalid_data_fails_the_build_and_writes_nothing(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    case = repo / "data" / "cases" / "syria-civil-war.yml"
+    case.write_text(case.read_text().replace("role: essay-case", "role: essay-cases"))
+    site_dir = tmp_path / "site"
+    result = mkdocs_build(repo, site_dir)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert re.search(r"data/cases/syria-civil-war\.yml:\d+:1: role: \"essay-cases\" is not allowed", output)
+    assert "Traceback" not in output
+    assert not site_dir.exists()
+
+
+def test_adding_a_case_is_adding_one_file(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    source = (repo / "data" / "cases" / "tajik-civil-war.yml").read_text()
+    new = source.replace("short_title: ", "short_title: Copy of ", 1)
+    new = re.sub(r"^related:.*$", "related: [tajik-civil-war]", new, flags=re.M)
+    (repo / "data" / "cases" / "a-new-case.yml").write_text(new)
+    site_dir = tmp_path / "site"
+    result = mkdocs_build(repo, site_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (site_dir / "cases" / "a-new-case" / "index.html").is_file()
+    assert 'href="a-new-case/"' in (site_dir / "cases" / "index.html").read_text()
+    assert 'id="row-a-new-case"' in (site_dir / "comparison" / "index.html").read_text()
+    # the related link shows on both pages
+    assert 'href="../a-new-case/"' in (site_dir / "cases" / "tajik-civil-war" / "index.html").read_text()
