@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .errors import DataError
+from .render import mark_scripts
 from .site import get_site
 
 
@@ -20,7 +21,7 @@ def define_env(env):
         return env.page.url if env.page is not None else ""
 
     def register(name, method):
-        env.macro(lambda: method(here()), name)
+        env.macro(lambda: mark_scripts(method(here())), name)
 
     site = site_or_abort()
     for name in ("comparison_table", "concepts_side_by_side", "cases_index", "concept_index",
@@ -32,7 +33,7 @@ def define_env(env):
         """One formatted reference with its link, e.g. for the essay on the About page."""
         if source_id not in site.p.sources:
             raise KeyError(f"reference(): no source {source_id!r} in data/sources/")
-        return site.reference_block(here(), source_id)
+        return mark_scripts(site.reference_block(here(), source_id))
 
     env.variables["counts"] = {
         "cases": len(site.p.cases), "concepts": len(site.p.concepts),

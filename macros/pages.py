@@ -35,6 +35,12 @@ def concept_url(concept_id: str) -> str:
     return f"concepts/{concept_id}/"
 
 
+def lang_attr(source: dict) -> str:
+    """A reference's title is in the source's language; the rest of the page is English."""
+    lang = source.get("language", "en")
+    return "" if lang.startswith("en") else f' lang="{text(lang)}"'
+
+
 def period_text(period: dict) -> str:
     start, end = period["start"], period.get("end")
     if end is None:
@@ -374,7 +380,8 @@ class Site:
         return f'<p>{" · ".join(links)}</p>' if links else ""
 
     def reference_block(self, here: str, source_id: str) -> str:
-        return (f'<div class="ir-reference"><p>{self.references[source_id]}</p>'
+        return (f'<div class="ir-reference"><p{lang_attr(self.p.sources[source_id])}>'
+                f'{self.references[source_id]}</p>'
                 f'{self.source_links(self.p.sources[source_id])}</div>')
 
     def bibliography(self, here: str) -> str:
@@ -385,7 +392,7 @@ class Site:
                               for url, anchor, label in self.index.citations.get(source_id, []))
             note = (f'<p class="ir-note">Note: {markdown_inline(source["note"])}</p>'
                     if "note" in source else "")
-            items.append(f'<li id="{source_id}"><p>{reference}</p>'
+            items.append(f'<li id="{source_id}"><p{lang_attr(source)}>{reference}</p>'
                          + self.source_links(source) + note
                          + f'<p class="ir-cited">Cited on: {cited}</p></li>')
         return '<ol class="ir-bibliography">' + "".join(items) + "</ol>"

@@ -9,6 +9,7 @@ re-evaluated.
 from __future__ import annotations
 
 import html
+import re
 import posixpath
 
 import markdown
@@ -66,3 +67,33 @@ def href(here: str, target: str, anchor: str = "") -> str:
 def link(here: str, target: str, label_html: str, anchor: str = "", cls: str = "") -> str:
     class_attr = f' class="{cls}"' if cls else ""
     return f'<a href="{text(href(here, target, anchor))}"{class_attr}>{label_html}</a>'
+
+
+# Runs of Persian/Arabic, Hebrew and Cyrillic text get their own language and direction, so
+# that screen readers switch voice and right-to-left text is laid out right inside English
+# pages. Arabic-script runs are tagged Persian: on a site about Iran that is the language
+# quoted; sources carry an explicit `language` where it matters.
+_ARABIC = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
+_HEBREW = "\u0590-\u05FF\uFB1D-\uFB4F"
+_CYRILLIC = "\u0400-\u04FF\u0500-\u052F"
+_JOINERS = "\\s\u200c\u200d\u200e\u200f،؛؟.,:!\\-–—«»()0-9۰-۹٠-٩"
+_SCRIPT_RUNS = re.compile(
+    f"(?P<fa>[{_ARABIC}](?:[{_ARABIC}{_JOINERS}]*[{_ARABIC}])?)"
+    f"|(?P<he>[{_HEBREW}](?:[{_HEBREW}{_JOINERS}]*[{_HEBREW}])?)"
+    f"|(?P<ru>[{_CYRILLIC}](?:[{_CYRILLIC}{_JOINERS}]*[{_CYRILLIC}])?)")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _wrap_run(match: re.Match) -> str:
+    lang = match.lastgroup
+    direction = ' dir="rtl"' if lang in ("fa", "he") else ""
+    return f'<span lang="{lang}"{direction}>{match.group(0)}</span>'
+
+
+def mark_scripts(fragment: str) -> str:
+    """Wrap non-Latin runs in text nodes (never inside tags) with lang and dir."""
+    parts = _TAG.split(fragment)
+    for i in range(0, len(parts), 2):  # even items are text between tags
+        if parts[i]:
+            parts[i] = _SCRIPT_RUNS.sub(_wrap_run, parts[i])
+    return "".join(parts)

@@ -31,15 +31,15 @@ def front_matter(fields: dict) -> str:
 
 def generated_pages(site: Site) -> dict[str, str]:
     """{docs-relative path: Markdown} for every page made from data files."""
-    from .render import text
+    from .render import mark_scripts, text
 
     pages = {}
     for case_id, case in site.p.cases.items():
         meta = {"title": text(case["short_title"]), "render_macros": False,
                 "description": text(case["title"])}
-        pages[f"cases/{case_id}.md"] = front_matter(meta) + site.case_page(case_id)
+        pages[f"cases/{case_id}.md"] = front_matter(meta) + mark_scripts(site.case_page(case_id))
     for concept_id, concept in site.p.concepts.items():
         meta = {"title": text(concept["title"]), "render_macros": False,
                 "description": text(concept["summary"])[:300]}
-        pages[f"concepts/{concept_id}.md"] = front_matter(meta) + site.concept_page(concept_id)
+        pages[f"concepts/{concept_id}.md"] = front_matter(meta) + mark_scripts(site.concept_page(concept_id))
     return pages

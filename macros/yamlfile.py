@@ -153,8 +153,9 @@ def load(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
         text = text[1:]
     if not text.strip():
         return fail("file is empty (expected a YAML mapping of fields)")
-    loader = _StrictComposer(text)
+    loader = None
     try:
+        loader = _StrictComposer(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -166,12 +167,18 @@ def load(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
         if "'\\t'" in reason or "tab" in reason.lower():
             reason += " (indent with spaces, not tabs)"
         return fail(f"invalid YAML: {reason}", line, col)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return fail(f"invalid YAML: control character {exc.character:#06x} is not allowed "
+                    "(expected printable text)", line, col)
     except yaml.YAMLError as exc:
         return fail(f"invalid YAML: {exc}")
     except RecursionError:
         return fail("invalid YAML: nesting is too deep")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         return fail("file is empty (expected a YAML mapping of fields)")
     builder = _Builder(display)
