@@ -11,7 +11,7 @@ from functools import cached_property
 from . import derive
 from .bibliography import format_references, short_cite
 from .model import Project
-from .render import link, markdown_block, markdown_inline, text
+from .render import link, markdown_block, markdown_heading, markdown_inline, text
 
 ROLE_LABELS = {
     "essay-case": "Case the essay cites",
@@ -118,7 +118,7 @@ class Site:
         verdict = self.verdicts[case_id]
         forms = ", ".join(FORM_LABELS[f] for f in case["forms"]) or "none"
         parts = [
-            f'<h1 id="case-title">{text(case["title"])}</h1>',
+            markdown_heading(1, case["title"], "case-title"),
             '<dl class="ir-facts">'
             f'<dt>Role</dt><dd>{text(ROLE_LABELS[case["role"]])}</dd>'
             f'<dt>Period</dt><dd>{text(period_text(case["period"]))}</dd>'
@@ -230,7 +230,7 @@ class Site:
     def concept_page(self, concept_id: str) -> str:
         here = concept_url(concept_id)
         concept = self.p.concepts[concept_id]
-        parts = [f'<h1 id="concept-title">{text(concept["title"])}</h1>',
+        parts = [markdown_heading(1, concept["title"], "concept-title"),
                  markdown_block(concept["summary"])]
         if concept.get("also_called"):
             parts.append(f'<p>Also called: {text(", ".join(concept["also_called"]))}</p>')

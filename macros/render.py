@@ -97,3 +97,12 @@ def mark_scripts(fragment: str) -> str:
         if parts[i]:
             parts[i] = _SCRIPT_RUNS.sub(_wrap_run, parts[i])
     return "".join(parts)
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def markdown_heading(level: int, value: str, anchor: str) -> str:
+    """A Markdown heading showing `value` literally (so it reaches the TOC and skip link)."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(value, quote=False))
+    return f"{'#' * level} {escaped} {{#{anchor}}}"

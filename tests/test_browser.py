@@ -1,0 +1,224 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright).
+
+Every page kind: loads with no console error or failed request and no request to another
+host; axe-core finds no WCAG 2.1 A/AA violation in light and dark schemes; works by keyboard;
+search finds cases and concepts; fits a 375-px phone. Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from conftest import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+PAGE_KINDS = {
+    "home": "", "argument": "argument/", "concepts": "concepts/",
+    "concept": "concepts/strategic-alliance/", "criteria": "criteria/", "cases": "cases/",
+    "case": "cases/syria-civil-war/", "comparison": "comparison/", "sources": "sources/",
+    "about": "about/",
+}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site[0]))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No Chromium at {CHROMIUM}. Install Debian's: apt-get install -y chromium "
+                    "(or set CHROMIUM_PATH). Browser tests are not skipped.")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    return Axe()
+
+
+class Visit:
+    """A page plus everything it asked for and complained about."""
+
+    def __init__(self, browser, base_url, path, **context):
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.failed: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(base_url + path, wait_until="load")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    opened = []
+
+    def _visit(path, **context):
+        v = Visit(browser, base_url, path, **context)
+        opened.append(v)
+        return v
+
+    yield _visit
+    for v in opened:
+        v.close()
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_page_loads_cleanly_from_its_own_host_only(visit, base_url, kind):
+    v = visit(PAGE_KINDS[kind], viewport=DESKTOP)
+    screenshot(v.page, f"{kind}-desktop")
+    assert v.console_errors == []
+    assert v.failed == []
+    own = urlsplit(base_url).netloc
+    assert [u for u in v.requests if urlsplit(u).netloc != own and not u.startswith("data:")] == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_no_accessibility_violations(visit, axe, kind, scheme):
+    v = visit(PAGE_KINDS[kind], viewport=DESKTOP, color_scheme=scheme)
+    result = axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    violations = [f'{x["id"]}: {x["nodes"][0]["target"]} {x["nodes"][0]["failureSummary"]}'
+                  for x in result.response["violations"]]
+    assert violations == []
+
+
+def open_search(page, query):
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially(query, delay=40)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_open_search_dialog_has_no_accessibility_violations(visit, axe, scheme):
+    v = visit("", viewport=DESKTOP, color_scheme=scheme)
+    open_search(v.page, "Syria")
+    v.page.wait_for_selector(".md-search-result__item")
+    result = axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert [(x["id"], x["nodes"][0]["target"], x["nodes"][0]["failureSummary"]) for x in result.response["violations"]] == []
+
+
+@pytest.mark.parametrize("query, target", [
+    ("Syria", "cases/syria-civil-war/"),
+    ("Tajik", "cases/tajik-civil-war/"),
+    ("strategic partnership", "concepts/strategic-partnership/"),
+])
+def test_search_finds_cases_and_concepts(visit, query, target):
+    v = visit("", viewport=DESKTOP)
+    open_search(v.page, query)
+    v.page.wait_for_selector(f'.md-search-result__item a[href*="{target}"]', timeout=10_000)
+
+
+def focus_outline(page) -> dict:
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        // Material draws the focus ring of a visually hidden option on its label.
+        const shown = el.classList.contains('md-option') ? el.nextElementSibling : el;
+        const s = getComputedStyle(shown);
+        return {tag: el.tagName, cls: el.className, text: (el.textContent || '').trim().slice(0, 40),
+                outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                shadow: s.boxShadow !== 'none'};
+    }""")
+
+
+def test_skip_link_is_first_visible_and_works(visit):
+    v = visit("cases/syria-civil-war/", viewport=DESKTOP)
+    v.page.keyboard.press("Tab")
+    focused = focus_outline(v.page)
+    assert "md-skip" in focused["cls"]
+    assert v.page.locator(".md-skip").is_visible()
+    v.page.keyboard.press("Enter")
+    assert v.page.evaluate("location.hash") == "#case-title"
+
+
+def test_focus_is_visible_on_every_tab_stop(visit):
+    v = visit("comparison/", viewport=DESKTOP)
+    invisible = []
+    for _ in range(25):
+        v.page.keyboard.press("Tab")
+        focused = focus_outline(v.page)
+        if focused["tag"] != "BODY" and not (focused["outline"] or focused["shadow"]):
+            invisible.append(focused)
+    assert invisible == []
+
+
+def test_comparison_table_is_reachable_and_scrolls_by_keyboard(visit):
+    v = visit("comparison/", viewport=PHONE)
+    for _ in range(80):
+        v.page.keyboard.press("Tab")
+        if v.page.evaluate("document.activeElement.classList.contains('ir-table')"):
+            break
+    else:
+        pytest.fail("the comparison table was not reached with Tab")
+    assert v.page.evaluate("document.activeElement.scrollLeft") == 0
+    for _ in range(5):
+        v.page.keyboard.press("ArrowRight")
+    # Keyboard scrolling is smooth: wait for it rather than reading it at once.
+    v.page.wait_for_function("document.activeElement.scrollLeft > 0", timeout=5_000)
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_phone_has_no_horizontal_page_scroll(visit, kind):
+    v = visit(PAGE_KINDS[kind], viewport=PHONE, is_mobile=True, has_touch=True)
+    screenshot(v.page, f"{kind}-phone")
+    overflow = v.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+
+
+def test_phone_comparison_table_scrolls_inside_its_container(visit):
+    v = visit("comparison/", viewport=PHONE, is_mobile=True, has_touch=True)
+    table = v.page.locator(".ir-table").first
+    assert table.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert table.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+
+
+def test_phone_navigation_drawer_opens_and_closes(visit):
+    v = visit("cases/", viewport=PHONE, is_mobile=True, has_touch=True)
+    drawer = v.page.locator("#__drawer")
+    nav_link = v.page.locator(".md-sidebar--primary .md-nav__link", has_text="Comparison").first
+    assert not nav_link.is_visible() or not drawer.is_checked()
+    v.page.locator('label.md-header__button[for="__drawer"]').click()
+    assert drawer.is_checked()
+    nav_link.wait_for(state="visible")
+    v.page.locator('label.md-overlay[for="__drawer"]').click(position={"x": 360, "y": 400})
+    assert not drawer.is_checked()
