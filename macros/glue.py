@@ -21,7 +21,13 @@ def define_env(env):
         return env.page.url if env.page is not None else ""
 
     def register(name, method):
-        env.macro(lambda: mark_scripts(method(here())), name)
+        def macro():
+            html = method(here())
+            if not html.strip():  # an empty table is a bug to report, not a page to publish
+                raise ValueError(f"{name}() produced nothing: is its part of data/ empty?")
+            return mark_scripts(html)
+
+        env.macro(macro, name)
 
     site = site_or_abort()
     for name in ("comparison_table", "concepts_side_by_side", "cases_index", "concept_index",

@@ -54,6 +54,9 @@ def _load_folder(kind, data_dir, problems, docs, broken):
         problems.append(Problem(_display(folder, data_dir), 1, 1, "", "folder is missing"))
         return entries
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    if not paths:
+        problems.append(Problem(_display(folder, data_dir), 1, 1, "",
+                                "folder is empty (expected at least one <id>.yml)"))
     if len(paths) > MAX_FILES_PER_FOLDER:
         problems.append(Problem(_display(folder, data_dir), 1, 1, "",
                                 f"{len(paths)} files (expected at most {MAX_FILES_PER_FOLDER})"))

@@ -302,16 +302,17 @@ class Site:
                             f'<td>{", ".join(cases) or "none"}</td></tr>')
             claims = [self.claim_link(here, c)
                       for c in self.index.claims_by_criterion.get(criterion_id, [])]
+            parts.append(markdown_heading(2, f'{criterion["order"]}. {criterion["title"]}',
+                                          criterion_id))
             parts.append(
-                f'<section class="ir-criterion" aria-labelledby="{criterion_id}">'
-                f'<h2 id="{criterion_id}">{criterion["order"]}. {text(criterion["title"])}</h2>'
+                f'<div class="ir-criterion">'
                 f'<p class="ir-question">{text(criterion["question"])}</p>'
                 f'{markdown_block(criterion["explanation"])}'
                 + self.table(["Value", "Meaning", "Concepts with this value", "Cases coded so"],
                              rows, f'Values of {criterion["title"]}')
                 + f'<p>{self.sources_html(here, criterion["sources"])}</p>'
                 + (f'<p>In the argument: {", ".join(claims)}</p>' if claims else "")
-                + "</section>")
+                + "</div>")
         return "\n\n".join(parts)
 
     # ----- cases index and comparison ----------------------------------------------------
@@ -327,8 +328,8 @@ class Site:
                     f'<td>{text(self.p.cases[cid]["region"])}</td>'
                     f'<td>{self.verdict_badge(here, self.verdicts[cid])}</td></tr>'
                     for cid in sorted(ids, key=lambda i: (self.p.cases[i]["period"]["start"], i))]
-            parts.append(f'<h2 id="{role}">{text(label)}</h2>'
-                         + self.table(["Case", "Period", "Region", "Derived verdict"], rows, label))
+            parts.append(markdown_heading(2, label, role))
+            parts.append(self.table(["Case", "Period", "Region", "Derived verdict"], rows, label))
         return "\n\n".join(parts)
 
     def comparison_table(self, here: str) -> str:
@@ -412,15 +413,14 @@ class Site:
             objections = "".join(self.objection(here, o) for o in claim.get("objections", []))
             if objections:
                 objections = f'<div class="ir-objections"><p class="ir-label">Objections</p>{objections}</div>'
+            parts.append(markdown_heading(
+                2, f"Claim {number}: {KIND_LABELS[claim['kind']].lower()}", claim["id"]))
             parts.append(
-                f'<section class="ir-claim ir-claim--{claim["kind"]}" id="{claim["id"]}" '
-                f'aria-labelledby="{claim["id"]}-heading">'
-                f'<h2 id="{claim["id"]}-heading">Claim {number} '
-                f'<span class="ir-kind">{text(KIND_LABELS[claim["kind"]])}</span></h2>'
+                f'<div class="ir-claim ir-claim--{claim["kind"]}">'
                 f'<div class="ir-essay" role="note"><p class="ir-label">The essay\'s position</p>'
                 f'{markdown_block(claim["statement"])}'
                 f'<p>{self.sources_html(here, claim["sources"])}</p></div>'
-                + "".join(links) + objections + "</section>")
+                + "".join(links) + objections + "</div>")
         return "\n\n".join(parts)
 
     def objection(self, here: str, objection: dict) -> str:
