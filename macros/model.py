@@ -18,6 +18,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FOLDERS = {"case": "cases", "concept": "concepts", "criterion": "criteria", "source": "sources"}
 MAX_FILES_PER_FOLDER = 5000
+# Anchors the hand-written pages already use: an entry with such an id would collide on its page.
+RESERVED_ANCHORS = {"source": {"sources"}, "criterion": {"criteria"},
+                    "argument": {"the-argument"}}
 
 
 @dataclass
@@ -65,6 +68,10 @@ def _load_folder(kind, data_dir, problems, docs, broken):
         shown = _display(path, data_dir)
         if path.suffix != ".yml" or not path.is_file():
             problems.append(Problem(shown, 1, 1, "", "unexpected file (expected <id>.yml)"))
+            continue
+        if path.stem in RESERVED_ANCHORS.get(kind, ()):
+            problems.append(Problem(shown, 1, 1, "", f"id {path.stem!r} is reserved for the "
+                                    "page heading it would collide with (choose another name)"))
             continue
         if not ID_PATTERN.match(path.stem) or len(path.stem) > 80:
             problems.append(Problem(shown, 1, 1, "", f"file name {path.stem!r} is not a valid id "
@@ -266,7 +273,10 @@ class _Checker:
                         stack.append((nxt, trail + [nxt]))
 
     def check_anchor(self, anchors, anchor, path):
-        if anchor in anchors:
+        if anchor in RESERVED_ANCHORS["argument"]:
+            self.report("argument", "argument", path,
+                        f"id {anchor!r} is reserved for the page heading (choose another)")
+        elif anchor in anchors:
             self.report("argument", "argument", path,
                         f"duplicate id {anchor!r} (first used at {anchors[anchor]})")
         else:
