@@ -222,3 +222,19 @@ def test_phone_navigation_drawer_opens_and_closes(visit):
     nav_link.wait_for(state="visible")
     v.page.locator('label.md-overlay[for="__drawer"]').click(position={"x": 360, "y": 400})
     assert not drawer.is_checked()
+
+
+def test_missing_browser_fails_with_install_hint(tmp_path):
+    """Without Chromium the browser tests must fail loudly, never skip."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CHROMIUM_PATH": str(tmp_path / "no-such-chromium"),
+           "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         f"{Path(__file__)}::test_skip_link_is_first_visible_and_works"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "apt-get install -y chromium" in result.stdout
+    assert "skipped" not in result.stdout.splitlines()[-1]
