@@ -70,8 +70,8 @@ def _load_folder(kind, data_dir, problems, docs, broken):
             problems.append(Problem(shown, 1, 1, "", "unexpected file (expected <id>.yml)"))
             continue
         if path.stem in RESERVED_ANCHORS.get(kind, ()):
-            problems.append(Problem(shown, 1, 1, "", f"id {path.stem!r} is reserved for the "
-                                    "page heading it would collide with (choose another name)"))
+            problems.append(Problem(shown, 1, 1, "", f"id {path.stem!r} is taken by the page's own "
+                                    "heading (expected another file name)"))
             continue
         if not ID_PATTERN.match(path.stem) or len(path.stem) > 80:
             problems.append(Problem(shown, 1, 1, "", f"file name {path.stem!r} is not a valid id "
@@ -135,7 +135,7 @@ class _Checker:
         for source_id in self.p.sources:
             if source_id not in self.cited:
                 self.report("source", source_id, (),
-                            "source is not cited anywhere (cite it or remove the file)")
+                            "source is not cited anywhere (expected a citation in data/; cite it or remove the file)")
         return self.problems
 
     def walk(self, kind, entry_id, node, path):
@@ -163,7 +163,7 @@ class _Checker:
         try:
             datetime.date(parts[0], parts[1], parts[2])
         except ValueError:
-            self.report(kind, entry_id, path, f"{text!r} is not a real date")
+            self.report(kind, entry_id, path, f"{text!r} is not a real date (expected a date that exists)")
 
     def check_ref(self, kind, entry_id, path, ref, collection, what, folder):
         if (what, ref) in self.p.broken:
@@ -180,13 +180,13 @@ class _Checker:
             order = criterion["order"]
             if order in seen_order:
                 self.report("criterion", criterion_id, ("order",),
-                            f"order {order} is also used by {seen_order[order]}")
+                            f"order {order} is also used by {seen_order[order]} (expected a unique number)")
             seen_order[order] = criterion_id
             ids = [v["id"] for v in criterion["values"]]
             for i, value_id in enumerate(ids):
                 if value_id in ids[:i]:
                     self.report("criterion", criterion_id, ("values", i, "id"),
-                                f"duplicate value id {value_id!r}")
+                                f"duplicate value id {value_id!r} (expected each value id once)")
 
     def check_value(self, kind, entry_id, path, criterion_id, value_id):
         allowed = list(dict.fromkeys(v["id"] for v in self.p.criteria[criterion_id]["values"]))
@@ -223,13 +223,14 @@ class _Checker:
                                 "alternative repeats the main value (expected a different value)")
         for i, other in enumerate(case.get("related", [])):
             if other == case_id:
-                self.report("case", case_id, ("related", i), "a case cannot be related to itself")
+                self.report("case", case_id, ("related", i), "a case cannot be related to itself (expected another case's id)")
             else:
                 self.check_ref("case", case_id, ("related", i), other, self.p.cases, "case", "cases")
         period = case["period"]
         if "end" in period and _date_key(period["end"], True) < _date_key(period["start"], False):
             self.report("case", case_id, ("period", "end"),
-                        f"end {period['end']} is before start {period['start']}")
+                        f"end {period['end']} is before start {period['start']} "
+                        "(expected an end on or after the start)")
 
     def check_profile(self, concept_id, concept):
         profile = concept["profile"]
@@ -265,6 +266,7 @@ class _Checker:
                         loop = " -> ".join(trail + [start])
                         what = ("a source cannot establish itself" if len(trail) == 1
                                 else f"circular chain of sources: {loop}")
+                        what += " (expected sources that do not lead back here)"
                         self.report("source", start, ("sources",), what)
                         stack = []
                         break
@@ -275,10 +277,10 @@ class _Checker:
     def check_anchor(self, anchors, anchor, path):
         if anchor in RESERVED_ANCHORS["argument"]:
             self.report("argument", "argument", path,
-                        f"id {anchor!r} is reserved for the page heading (choose another)")
+                        f"id {anchor!r} is taken by the page's own heading (expected another id)")
         elif anchor in anchors:
             self.report("argument", "argument", path,
-                        f"duplicate id {anchor!r} (first used at {anchors[anchor]})")
+                        f"duplicate id {anchor!r} (expected ids used once; first used at {anchors[anchor]})")
         else:
             anchors[anchor] = dotted(path)
 

@@ -57,7 +57,9 @@ def _problems_for(error, doc: Located) -> list[Problem]:
                 for k in extra]
     if kind == "required":
         missing = error.message.split("'")[1]
-        return [at(path + (missing,), "missing required field", (line, col))]
+        described = schema.get("properties", {}).get(missing, {}).get("description")
+        expected = f" (expected {described[0].lower() + described[1:].rstrip('.')})" if described else ""
+        return [at(path + (missing,), f"missing required field{expected}", (line, col))]
     if kind == "enum":
         allowed = ", ".join(str(v) for v in schema["enum"])
         return [at(path, f"{_describe(value)} is not allowed (expected one of: {allowed})")]

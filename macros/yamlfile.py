@@ -49,12 +49,12 @@ class _StrictComposer(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in data files", event.start_mark)
+                None, None, "aliases (*name) are not allowed in data files (expected the value written out)", event.start_mark)
         event = self.peek_event()
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise yaml.composer.ComposerError(
-                None, None, "anchors (&name) are not allowed in data files", event.start_mark)
+                None, None, "anchors (&name) are not allowed in data files (expected the value written out)", event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -87,24 +87,24 @@ class _Builder:
             return self._mapping(node, field_path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                self.problem(node, field_path, f"custom tag {node.tag} is not allowed")
+                self.problem(node, field_path, f"custom tag {node.tag} is not allowed (expected plain YAML values)")
             return [self.build(item, field_path + (i,)) for i, item in enumerate(node.value)]
         return self._scalar_value(node, field_path)
 
     def _mapping(self, node, field_path):
         if node.tag != "tag:yaml.org,2002:map":
-            self.problem(node, field_path, f"custom tag {node.tag} is not allowed")
+            self.problem(node, field_path, f"custom tag {node.tag} is not allowed (expected plain YAML values)")
         result = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 self.problem(key_node, field_path,
-                             f"key {key_node.value!r} is not a string (quote it or rename it)")
+                             f"key {key_node.value!r} is not text (expected a field name; quote it or rename it)")
                 continue
             key = key_node.value
             if key in result:
                 first = self.marks.get(field_path + (key,), (0, 0))[0]
                 self.problem(key_node, field_path + (key,),
-                             f"duplicate key (first defined on line {first})")
+                             f"duplicate key (expected each field once; first defined on line {first})")
                 continue
             result[key] = self.build(value_node, field_path + (key,))
             self.marks[field_path + (key,)] = _pos(key_node.start_mark)
@@ -113,7 +113,7 @@ class _Builder:
     def _scalar_value(self, node, field_path):
         kind = _PLAIN_TAGS.get(node.tag)
         if kind is None:
-            self.problem(node, field_path, f"custom tag {node.tag} is not allowed")
+            self.problem(node, field_path, f"custom tag {node.tag} is not allowed (expected plain YAML values)")
             return None
         if kind is str:
             if len(node.value) > MAX_STRING_CHARS:
@@ -127,7 +127,7 @@ class _Builder:
             self.problem(node, field_path, f"unreadable value {node.value!r} ({exc})")
             return None
         if isinstance(value, float) and value != value:  # NaN compares unequal to itself
-            self.problem(node, field_path, "NaN is not allowed")
+            self.problem(node, field_path, "NaN is not allowed (expected a number)")
         return value
 
 
@@ -189,7 +189,7 @@ def load(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
     if not isinstance(data, dict):
         line, col = _pos(root.start_mark)
         builder.problems.append(Problem(display, line, col, "",
-                                        "expected a mapping of fields at the top level"))
+                                        "the top level is not a mapping (expected fields such as title: ...)"))
     if builder.problems:
         return None, builder.problems
     return Located(display, data, builder.marks), []
