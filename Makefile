@@ -20,7 +20,7 @@ serve: $(STAMP) ## set up and serve the site on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 test: $(STAMP) ## set up and run every test (data, build, links, browser)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile tests
 
 build: $(STAMP) ## build the static site into site/ (replaced only if the build succeeds)
 	rm -rf site.tmp
