@@ -189,6 +189,10 @@ class Site:
         intro = (f'<p>Computed from the coding above, by {method}: the concept whose profile '
                  f'matches on more criteria than any other, and on more than half of them. '
                  f'Result: {self.verdict_badge(here, verdict)}.</p>')
+        if case["role"] == "counter-evidence":
+            intro += ('<p>This entry is evidence rather than an episode of cooperation: its '
+                      'coding records what the evidence shows about the Iran-Russia '
+                      'relationship, so the verdict names the concept that evidence fits.</p>')
         table = self.table(["Concept", "Criteria matched", "Which"], rows,
                            "How the coding matches each concept")
         alternatives = derive.alternative_verdicts(case, self.p)
