@@ -129,6 +129,7 @@ class _Checker:
         for concept_id, concept in self.p.concepts.items():
             self.check_profile(concept_id, concept)
         self.check_argument()
+        self.check_unique_ids()
         self.check_source_cycles()
         if self.p.broken:
             return self.problems  # a broken file may be the one that cites a source
@@ -253,6 +254,28 @@ class _Checker:
                                    collection, what, folder)
             for j, objection in enumerate(claim.get("objections", [])):
                 self.check_anchor(anchors, objection["id"], ("claims", i, "objections", j, "id"))
+
+    def check_unique_ids(self):
+        """One id, one thing: a case, concept, criterion, source or claim never share an id,
+        so that a reference, an anchor or an export key can never be ambiguous."""
+        owners: dict[str, str] = {}
+        entries = [(kind, entry_id, (), f"data/{FOLDERS[kind]}/{entry_id}.yml")
+                   for kind, collection in (("case", self.p.cases), ("concept", self.p.concepts),
+                                            ("criterion", self.p.criteria),
+                                            ("source", self.p.sources))
+                   for entry_id in collection]
+        for i, claim in enumerate(self.p.argument["claims"]):
+            entries.append(("argument", claim["id"], ("claims", i, "id"), "data/argument.yml"))
+            for j, objection in enumerate(claim.get("objections", [])):
+                entries.append(("argument", objection["id"],
+                                ("claims", i, "objections", j, "id"), "data/argument.yml"))
+        for kind, entry_id, path, where in entries:
+            owner = owners.setdefault(entry_id, where)
+            if owner != where:
+                doc_id = "argument" if kind == "argument" else entry_id
+                self.report(kind, doc_id, path, f"id {entry_id!r} is also used by {owner} "
+                            "(expected an id not used by any other case, concept, criterion, "
+                            "source or claim)")
 
     def check_source_cycles(self):
         """A source's `sources` establish its own details; a loop establishes nothing."""
