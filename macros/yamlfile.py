@@ -7,6 +7,7 @@ dates as the strings that were typed.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,7 @@ class _Builder:
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
             self.problem(node, field_path, f"unreadable value {node.value!r} ({exc})")
             return None
-        if isinstance(value, float) and value != value:  # NaN compares unequal to itself
+        if isinstance(value, float) and math.isnan(value):
             self.problem(node, field_path, "NaN is not allowed (expected a number)")
         return value
 

@@ -70,8 +70,10 @@ def broken_links(site: Path, pages: dict[str, Page]) -> list[str]:
     problems = []
     for page in pages.values():
         for href in page.links + page.resources:
-            if href.startswith(("mailto:", "javascript:")):
-                problems.append(f"{page.url}: forbidden link {href}") if href.startswith("javascript:") else None
+            if href.startswith("javascript:"):
+                problems.append(f"{page.url}: script link {href}")
+                continue
+            if href.startswith("mailto:"):
                 continue
             target, fragment = resolve(page, href)
             if target is None:
@@ -107,5 +109,5 @@ def orphans(pages: dict[str, Page]) -> list[str]:
         for href in page.links:
             target, _ = resolve(page, href)
             if target is not None and target != page.url:
-                linked.add(target if target.endswith("/") or target.endswith(".html") or not target else target + "/")
+                linked.add(target if not target or target.endswith(("/", ".html")) else target + "/")
     return [url for url in pages if url not in linked and url not in ("", "404.html")]

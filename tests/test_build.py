@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, copy_repo, mkdocs_build
+from conftest import copy_repo, mkdocs_build
 from sitecheck import broken_links, crawl, duplicate_ids, external_resources, orphans
 
 
