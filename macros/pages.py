@@ -136,8 +136,14 @@ class Site:
         ]
         if case.get("fact_checks"):
             parts += ["## Checking the essay's facts {#fact-checks}",
+                      '<p class="ir-label">This site\'s analysis</p><p>Each statement the essay '
+                      'makes about this case, set against the sources.</p>',
                       self.fact_checks(here, case["fact_checks"])]
-        parts += ["## Coding on the criteria {#coding}", self.coding_table(here, case),
+        parts += ["## Coding on the criteria {#coding}",
+                  '<p class="ir-label">This site\'s analysis</p><p>The site\'s coding. For '
+                  'the essay\'s own cases it follows the essay\'s reading where the sources '
+                  'allow; <em>another reading</em> gives the strongest competing value.</p>',
+                  self.coding_table(here, case),
                   "## Derived verdict {#verdict}", self.verdict_reasons(here, case, verdict),
                   "## In the argument {#in-the-argument}", self.case_claims(here, case_id),
                   "## Related cases {#related}",
