@@ -19,6 +19,12 @@ ROLE_LABELS = {
     "later-event": "Later event (after the essay)",
     "reference": "Reference case",
 }
+ROLE_GROUPS = {
+    "essay-case": "Cases the essay cites",
+    "counter-evidence": "Evidence the essay sets against an alliance",
+    "later-event": "Later events (after the essay)",
+    "reference": "Reference cases",
+}
 KIND_LABELS = {"definition": "Definition", "premise": "Premise", "evidence": "Evidence",
                "counter-evidence": "Counter-evidence", "conclusion": "Conclusion"}
 STATUS_LABELS = {"consistent": "Consistent with the sources", "imprecise": "Imprecise",
@@ -329,7 +335,7 @@ class Site:
 
     def cases_index(self, here: str) -> str:
         parts = []
-        for role, label in ROLE_LABELS.items():
+        for role, label in ROLE_GROUPS.items():
             ids = [cid for cid, c in self.p.cases.items() if c["role"] == role]
             if not ids:
                 continue
