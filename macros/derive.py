@@ -71,14 +71,15 @@ class Index:
     related: dict[str, list[str]]                      # symmetric closure of `related`
 
 
-def _sources_in(node) -> list[str]:
+def sources_in(node) -> list[str]:
+    """Every source id cited anywhere inside a data entry, in order, with repeats."""
     found: list[str] = []
     if isinstance(node, dict):
         for key, value in node.items():
-            found.extend(value if key == "sources" else _sources_in(value))
+            found.extend(value if key == "sources" else sources_in(value))
     elif isinstance(node, list):
         for item in node:
-            found.extend(_sources_in(item))
+            found.extend(sources_in(item))
     return found
 
 
@@ -86,7 +87,7 @@ def build_index(project: Project) -> Index:
     citations: dict[str, list] = defaultdict(list)
 
     def cite(node, url, anchor, label):
-        for source_id in dict.fromkeys(_sources_in(node)):
+        for source_id in dict.fromkeys(sources_in(node)):
             citations[source_id].append((url, anchor, label))
 
     for number, claim in enumerate(project.argument["claims"], 1):

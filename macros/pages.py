@@ -155,7 +155,7 @@ class Site:
                   "## Related cases {#related}",
                   self.list_or_none([self.case_link(here, r) for r in self.index.related[case_id]]),
                   "## Sources cited on this page {#sources}",
-                  self.page_sources(here, derive._sources_in(case))]
+                  self.page_sources(here, derive.sources_in(case))]
         return "\n\n".join(parts) + "\n"
 
     def fact_checks(self, here: str, checks: list[dict]) -> str:
@@ -269,7 +269,7 @@ class Site:
                   self.list_or_none([self.claim_link(here, c)
                                      for c in self.index.claims_by_concept.get(concept_id, [])]),
                   "## Sources cited on this page {#sources}",
-                  self.page_sources(here, derive._sources_in(concept))]
+                  self.page_sources(here, derive.sources_in(concept))]
         return "\n\n".join(parts) + "\n"
 
     def profile_table(self, here: str, concept: dict) -> str:
