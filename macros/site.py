@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from .model import DATA_DIR, load_project
 from .pages import Site
+from .render import mark_scripts, text
 
 _cache: dict[tuple, Site] = {}
 
@@ -24,15 +27,11 @@ def get_site(data_dir: Path = DATA_DIR) -> Site:
 
 
 def front_matter(fields: dict) -> str:
-    import yaml
-
     return "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
 def generated_pages(site: Site) -> dict[str, str]:
     """{docs-relative path: Markdown} for every page made from data files."""
-    from .render import mark_scripts, text
-
     pages = {}
     for case_id, case in site.p.cases.items():
         meta = {"title": text(case["short_title"]), "render_macros": False,
@@ -40,6 +39,6 @@ def generated_pages(site: Site) -> dict[str, str]:
         pages[f"cases/{case_id}.md"] = front_matter(meta) + mark_scripts(site.case_page(case_id))
     for concept_id, concept in site.p.concepts.items():
         meta = {"title": text(concept["title"]), "render_macros": False,
-                "description": text(concept["summary"])[:300]}
+                "description": text(concept["summary"][:300])}
         pages[f"concepts/{concept_id}.md"] = front_matter(meta) + mark_scripts(site.concept_page(concept_id))
     return pages
