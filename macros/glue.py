@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .errors import DataError
-from .render import mark_scripts
+from .render import page_markdown
 from .site import get_site
 
 
@@ -25,7 +25,7 @@ def define_env(env):
             html = method(here())
             if not html.strip():  # an empty table is a bug to report, not a page to publish
                 raise ValueError(f"{name}() produced nothing: is its part of data/ empty?")
-            return mark_scripts(html)
+            return page_markdown(html)
 
         env.macro(macro, name)
 
@@ -39,7 +39,7 @@ def define_env(env):
         """One formatted reference with its link, e.g. for the essay on the About page."""
         if source_id not in site.p.sources:
             raise KeyError(f"reference(): no source {source_id!r} in data/sources/")
-        return mark_scripts(site.reference_block(here(), source_id))
+        return page_markdown(site.reference_block(here(), source_id))
 
     env.variables["counts"] = {
         "cases": len(site.p.cases), "concepts": len(site.p.concepts),

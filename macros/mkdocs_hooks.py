@@ -14,12 +14,22 @@ from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros.glue import site_or_abort  # noqa: E402
+from macros.render import forget_held, release  # noqa: E402
 from macros.site import generated_pages  # noqa: E402
 
 
 def on_config(config):
     site_or_abort()
     return config
+
+
+def on_pre_build(config):
+    forget_held()
+
+
+def on_page_content(html, page, config, files):
+    # Data-derived HTML was held out of the Markdown step (see render.page_markdown).
+    return release(html)
 
 
 def on_files(files, config):

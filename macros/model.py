@@ -5,8 +5,9 @@ problem in every file. Nothing downstream ever sees half-valid data.
 """
 from __future__ import annotations
 
-import datetime
-import re
+import os
+import stat
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +16,14 @@ from .errors import DataError, Problem
 from .yamlfile import Located, dotted, load
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FOLDERS = {"case": "cases", "concept": "concepts", "criterion": "criteria", "source": "sources"}
+# Everything else that may sit at the top of data/; anything more is reported, never ignored.
+OTHER_ENTRIES = {"argument.yml", "README.md", "schemas"}
 MAX_FILES_PER_FOLDER = 5000
-# Anchors the hand-written pages already use: an entry with such an id would collide on its page.
-RESERVED_ANCHORS = {"source": {"sources"}, "criterion": {"criteria"},
-                    "argument": {"the-argument"}}
+# Ids the site already uses: an anchor taken by a hand-written heading on the entry's page,
+# or a URL taken by a hand-written page (docs/cases/index.md is /cases/).
+RESERVED_IDS = {"source": {"sources"}, "criterion": {"criteria"},
+                "argument": {"the-argument"}, "case": {"index"}, "concept": {"index"}}
 
 
 @dataclass
@@ -35,6 +38,11 @@ class Project:
     docs: dict[tuple[str, str], Located] = field(repr=False, default_factory=dict)
     # Files that failed to load: references to them are not reported a second time.
     broken: set[tuple[str, str]] = field(repr=False, default_factory=set)
+    # Files that parsed but broke their schema: their references are still checked, so a
+    # contributor sees every problem in one run.
+    invalid: dict[tuple[str, str], Located] = field(repr=False, default_factory=dict)
+    # Things worth saying that are not errors (hidden files that were skipped).
+    notes: list[str] = field(repr=False, default_factory=list)
 
     def value_label(self, criterion_id: str, value_id: str) -> str:
         for value in self.criteria[criterion_id]["values"]:
@@ -50,12 +58,34 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _load_folder(kind, data_dir, problems, docs, broken):
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)  # a link to a folder is not followed
+    except OSError:
+        return False
+
+
+def _check_top_level(data_dir, problems):
+    expected = sorted(set(FOLDERS.values()) | OTHER_ENTRIES)
+    for path in sorted(data_dir.iterdir()):
+        if path.name not in expected:
+            what = "folder" if _is_real_dir(path) else "file"
+            problems.append(Problem(_display(path, data_dir), 1, 1, "",
+                                    f"unexpected {what}, so nothing in it would be published "
+                                    f"(expected only: {', '.join(expected)})"))
+
+
+def _load_folder(kind, data_dir, problems, project):
     folder = data_dir / FOLDERS[kind]
     entries = {}
-    if not folder.is_dir():
-        problems.append(Problem(_display(folder, data_dir), 1, 1, "", "folder is missing"))
+    if not _is_real_dir(folder):
+        what = "is missing" if not os.path.lexists(folder) else "is not a folder (links are not followed)"
+        problems.append(Problem(_display(folder, data_dir), 1, 1, "", f"folder {what}"))
         return entries
+    hidden = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    if hidden:
+        project.notes.append(f"{_display(folder, data_dir)}: skipped hidden "
+                             f"file{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}")
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     if not paths:
         problems.append(Problem(_display(folder, data_dir), 1, 1, "",
@@ -66,42 +96,39 @@ def _load_folder(kind, data_dir, problems, docs, broken):
         return entries
     for path in paths:
         shown = _display(path, data_dir)
-        if path.suffix != ".yml" or not path.is_file():
+        if path.suffix != ".yml" or _is_real_dir(path):
             problems.append(Problem(shown, 1, 1, "", "unexpected file (expected <id>.yml)"))
             continue
-        if path.stem in RESERVED_ANCHORS.get(kind, ()):
-            problems.append(Problem(shown, 1, 1, "", f"id {path.stem!r} is taken by the page's own "
-                                    "heading (expected another file name)"))
+        if path.stem in RESERVED_IDS.get(kind, ()):
+            problems.append(Problem(shown, 1, 1, "", f"id {path.stem!r} is taken by a page or "
+                                    "heading of the site (expected another file name)"))
             continue
-        if not ID_PATTERN.match(path.stem) or len(path.stem) > 80:
+        if not schema.is_valid_id(path.stem):
             problems.append(Problem(shown, 1, 1, "", f"file name {path.stem!r} is not a valid id "
                                     "(expected lowercase ASCII letters and digits joined by "
                                     "single hyphens, e.g. syria-civil-war.yml)"))
             continue
-        doc, found = load(path, shown)
-        problems.extend(found)
-        schema_problems = schema.validate(kind, doc) if doc else []
-        problems.extend(schema_problems)
-        if doc is None or schema_problems:
-            broken.add((kind, path.stem))
-        else:
+        doc = _load_and_validate(kind, path.stem, path, shown, problems, project)
+        if doc is not None:
             entries[path.stem] = doc.data
-            docs[(kind, path.stem)] = doc
     return entries
 
 
-def _load_argument(data_dir, problems, docs):
-    path = data_dir / "argument.yml"
-    doc, found = load(path, _display(path, data_dir))
+def _load_and_validate(kind, entry_id, path, shown, problems, project):
+    """The valid document, or None (the file is then marked broken, and kept as invalid when it
+    at least parsed, so that its references are checked in the same run)."""
+    doc, found = load(path, shown)
     problems.extend(found)
-    if doc is None:
-        return None
-    schema_problems = schema.validate("argument", doc)
+    schema_problems = schema.validate(kind, doc) if doc else []
     problems.extend(schema_problems)
-    if schema_problems:
+    if doc is None or schema_problems:
+        project.broken.add((kind, entry_id))
+        if doc is not None:
+            project.invalid[(kind, entry_id)] = doc
+            project.docs[(kind, entry_id)] = doc
         return None
-    docs[("argument", "argument")] = doc
-    return doc.data
+    project.docs[(kind, entry_id)] = doc
+    return doc
 
 
 class _Checker:
@@ -123,6 +150,10 @@ class _Checker:
             for entry_id, entry in collection.items():
                 self.walk(kind, entry_id, entry, ())
         self.walk("argument", "argument", self.p.argument, ())
+        for (kind, entry_id), doc in self.p.invalid.items():
+            self.walk(kind, entry_id, doc.data, ())
+            if kind == "case" and isinstance(doc.data, dict):
+                self.check_related(entry_id, doc.data.get("related"))
         self.check_criteria()
         for case_id, case in self.p.cases.items():
             self.check_case(case_id, case)
@@ -131,6 +162,8 @@ class _Checker:
         self.check_argument()
         self.check_unique_ids()
         self.check_source_cycles()
+        self.check_one_address_per_source()
+        self.check_fact_check_agreement()
         if self.p.broken:
             return self.problems  # a broken file may be the one that cites a source
         for source_id in self.p.sources:
@@ -140,31 +173,25 @@ class _Checker:
         return self.problems
 
     def walk(self, kind, entry_id, node, path):
-        """Check every `sources` list and every date anywhere in the entry."""
+        """Check every `sources` list anywhere in the entry (the schemas use that name for
+        lists of source ids only; dates are checked by the schema's date format)."""
         if isinstance(node, dict):
             for key, value in node.items():
                 here = path + (key,)
-                if key == "sources":
+                if key == "sources" and isinstance(value, list):
                     for i, ref in enumerate(value):
+                        if not isinstance(ref, str) or not schema.is_valid_id(ref):
+                            continue  # the schema reports it
                         self.cited.add(ref)
                         if ref not in self.p.sources and ("source", ref) not in self.p.broken:
                             self.report(kind, entry_id, here + (i,),
                                         f"unknown source {ref!r} (expected a file "
                                         f"data/sources/{ref}.yml)")
-                elif key in ("start", "end", "issued", "last_reviewed") and isinstance(value, str):
-                    self.check_date(kind, entry_id, here, value)
                 else:
                     self.walk(kind, entry_id, value, here)
         elif isinstance(node, list):
             for i, item in enumerate(node):
                 self.walk(kind, entry_id, item, path + (i,))
-
-    def check_date(self, kind, entry_id, path, text):
-        parts = [int(x) for x in text.split("-")] + [1, 1]
-        try:
-            datetime.date(parts[0], parts[1], parts[2])
-        except ValueError:
-            self.report(kind, entry_id, path, f"{text!r} is not a real date (expected a date that exists)")
 
     def check_ref(self, kind, entry_id, path, ref, collection, what, folder):
         if (what, ref) in self.p.broken:
@@ -222,16 +249,47 @@ class _Checker:
                 if alternative["value"] == entry["value"]:
                     self.report("case", case_id, here + ("alternative", "value"),
                                 "alternative repeats the main value (expected a different value)")
-        for i, other in enumerate(case.get("related", [])):
-            if other == case_id:
-                self.report("case", case_id, ("related", i), "a case cannot be related to itself (expected another case's id)")
-            else:
-                self.check_ref("case", case_id, ("related", i), other, self.p.cases, "case", "cases")
+        self.check_related(case_id, case.get("related"))
         period = case["period"]
         if "end" in period and _date_key(period["end"], True) < _date_key(period["start"], False):
             self.report("case", case_id, ("period", "end"),
                         f"end {period['end']} is before start {period['start']} "
                         "(expected an end on or after the start)")
+
+    def check_related(self, case_id, related):
+        for i, other in enumerate(related if isinstance(related, list) else []):
+            if not isinstance(other, str) or not schema.is_valid_id(other):
+                continue  # the schema reports it
+            if other == case_id:
+                self.report("case", case_id, ("related", i), "a case cannot be related to itself (expected another case's id)")
+            else:
+                self.check_ref("case", case_id, ("related", i), other, self.p.cases, "case", "cases")
+
+    def check_one_address_per_source(self):
+        """Two files for one URL or DOI split one source's citations in two."""
+        for key, shown in (("url", "URL"), ("doi", "DOI")):
+            owners: dict[str, list[str]] = defaultdict(list)
+            for source_id, source in self.p.sources.items():
+                if key in source:
+                    address = source[key].rstrip("/") if key == "url" else source[key].lower()
+                    owners[address].append(source_id)
+            for ids in owners.values():
+                for later in ids[1:]:
+                    self.report("source", later, (key,), f"same {shown} as data/sources/"
+                                f"{ids[0]}.yml (expected one file per source; merge them)")
+
+    def check_fact_check_agreement(self):
+        """One statement of the essay, one verdict on it, whichever case page checks it."""
+        first: dict[str, tuple[str, int, str]] = {}
+        for case_id, case in self.p.cases.items():
+            for i, check in enumerate(case.get("fact_checks", [])):
+                statement = " ".join(check["essay"].split())
+                seen = first.setdefault(statement, (case_id, i, check["status"]))
+                if seen[2] != check["status"]:
+                    self.report("case", case_id, ("fact_checks", i, "status"),
+                                f"{check['status']!r} disagrees with the check of the same essay "
+                                f"statement in data/cases/{seen[0]}.yml, fact_checks[{seen[1]}] "
+                                f"(expected the same status: {seen[2]!r})")
 
     def check_profile(self, concept_id, concept):
         profile = concept["profile"]
@@ -298,7 +356,7 @@ class _Checker:
                         stack.append((nxt, trail + [nxt]))
 
     def check_anchor(self, anchors, anchor, path):
-        if anchor in RESERVED_ANCHORS["argument"]:
+        if anchor in RESERVED_IDS["argument"]:
             self.report("argument", "argument", path,
                         f"id {anchor!r} is taken by the page's own heading (expected another id)")
         elif anchor in anchors:
@@ -314,22 +372,26 @@ def _date_key(text: str, as_late_as_possible: bool) -> tuple:
     return tuple(parts + pad[len(parts) - 1:])
 
 
-def load_project(data_dir: Path = DATA_DIR) -> Project:
-    """Load and check all data; raise DataError with every problem found."""
+def load_project(data_dir: Path = DATA_DIR, notes: list[str] | None = None) -> Project:
+    """Load and check all data; raise DataError with every problem found. Notes that are not
+    errors (skipped hidden files) are appended to `notes` when given."""
     problems: list[Problem] = []
-    docs: dict[tuple[str, str], Located] = {}
-    broken: set[tuple[str, str]] = set()
-    collections = {kind: _load_folder(kind, data_dir, problems, docs, broken)
-                   for kind in FOLDERS}
-    argument = _load_argument(data_dir, problems, docs)
-    if argument is None:
-        broken.add(("argument", "argument"))
-        argument = {"claims": []}
-        docs[("argument", "argument")] = Located("data/argument.yml", argument)
-    criteria = dict(sorted(collections["criterion"].items(), key=lambda kv: kv[1]["order"]))
-    project = Project(cases=collections["case"], concepts=collections["concept"],
-                      criteria=criteria, sources=collections["source"],
-                      argument=argument, docs=docs, broken=broken)
+    project = Project(cases={}, concepts={}, criteria={}, sources={}, argument={"claims": []})
+    _check_top_level(data_dir, problems)
+    collections = {kind: _load_folder(kind, data_dir, problems, project) for kind in FOLDERS}
+    path = data_dir / "argument.yml"
+    argument = _load_and_validate("argument", "argument", path, _display(path, data_dir),
+                                  problems, project)
+    if argument is not None:
+        project.argument = argument.data
+    elif ("argument", "argument") not in project.docs:
+        project.docs[("argument", "argument")] = Located("data/argument.yml", project.argument)
+    project.cases, project.concepts, project.sources = (
+        collections["case"], collections["concept"], collections["source"])
+    project.criteria = dict(sorted(collections["criterion"].items(),
+                                   key=lambda kv: kv[1]["order"]))
+    if notes is not None:
+        notes.extend(project.notes)
     problems += _Checker(project).run()
     if problems:
         raise DataError(problems)

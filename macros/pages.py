@@ -11,7 +11,7 @@ from functools import cached_property
 from . import derive
 from .bibliography import format_references, short_cite
 from .model import Project
-from .render import link, markdown_block, markdown_heading, markdown_inline, text
+from .render import heading, link, markdown_block, markdown_inline, text
 
 ROLE_LABELS = {
     "essay-case": "Case the essay cites",
@@ -124,7 +124,7 @@ class Site:
         verdict = self.verdicts[case_id]
         forms = ", ".join(FORM_LABELS[f] for f in case["forms"]) or "none"
         parts = [
-            markdown_heading(1, case["title"], "case-title"),
+            heading(1, case["title"], "case-title"),
             '<dl class="ir-facts">'
             f'<dt>Role</dt><dd>{text(ROLE_LABELS[case["role"]])}</dd>'
             f'<dt>Period</dt><dd>{text(period_text(case["period"]))}</dd>'
@@ -134,27 +134,27 @@ class Site:
             f'({link(here, "cases/" + case_id + "/", "why", "verdict")})</dd>'
             f'<dt>Last reviewed</dt><dd><time datetime="{text(case["last_reviewed"])}">'
             f'{text(case["last_reviewed"])}</time></dd></dl>',
-            "## Summary {#summary}",
+            heading(2, "Summary", "summary"),
             "".join(self.sourced(here, p) for p in case["summary"]),
-            "## How the essay uses it {#essay-use}",
+            heading(2, "How the essay uses it", "essay-use"),
             '<div class="ir-essay" role="note"><p class="ir-label">The essay\'s position</p>'
             f'{markdown_block(case["essay_use"])}</div>',
         ]
         if case.get("fact_checks"):
-            parts += ["## Checking the essay's facts {#fact-checks}",
+            parts += [heading(2, "Checking the essay's facts", "fact-checks"),
                       '<p class="ir-label">This site\'s analysis</p><p>Each statement the essay '
                       'makes about this case, set against the sources.</p>',
                       self.fact_checks(here, case["fact_checks"])]
-        parts += ["## Coding on the criteria {#coding}",
+        parts += [heading(2, "Coding on the criteria", "coding"),
                   '<p class="ir-label">This site\'s analysis</p><p>The site\'s coding. For '
                   'the essay\'s own cases it follows the essay\'s reading where the sources '
                   'allow; <em>another reading</em> gives the strongest competing value.</p>',
                   self.coding_table(here, case),
-                  "## Derived verdict {#verdict}", self.verdict_reasons(here, case, verdict),
-                  "## In the argument {#in-the-argument}", self.case_claims(here, case_id),
-                  "## Related cases {#related}",
+                  heading(2, "Derived verdict", "verdict"), self.verdict_reasons(here, case, verdict),
+                  heading(2, "In the argument", "in-the-argument"), self.case_claims(here, case_id),
+                  heading(2, "Related cases", "related"),
                   self.list_or_none([self.case_link(here, r) for r in self.index.related[case_id]]),
-                  "## Sources cited on this page {#sources}",
+                  heading(2, "Sources cited on this page", "sources"),
                   self.page_sources(here, derive.sources_in(case))]
         return "\n\n".join(parts) + "\n"
 
@@ -246,29 +246,29 @@ class Site:
     def concept_page(self, concept_id: str) -> str:
         here = concept_url(concept_id)
         concept = self.p.concepts[concept_id]
-        parts = [markdown_heading(1, concept["title"], "concept-title"),
+        parts = [heading(1, concept["title"], "concept-title"),
                  markdown_block(concept["summary"])]
         if concept.get("also_called"):
             parts.append(f'<p>Also called: {text(", ".join(concept["also_called"]))}</p>')
-        parts.append("## The essay's definition {#essay-definition}")
+        parts.append(heading(2, "The essay's definition", "essay-definition"))
         if "essay_definition" in concept:
             parts.append('<div class="ir-essay" role="note"><p class="ir-label">The essay\'s '
                          f'position</p>{self.sourced(here, concept["essay_definition"])}</div>')
         else:
             parts.append("<p>The essay does not define this term.</p>")
-        parts += ["## In the literature {#literature}",
+        parts += [heading(2, "In the literature", "literature"),
                   "".join(self.sourced(here, item) for item in concept["literature"]),
-                  "## Profile on the criteria {#profile}", self.profile_table(here, concept),
-                  "## Cases that meet or fail each criterion {#cases-by-criterion}",
+                  heading(2, "Profile on the criteria", "profile"), self.profile_table(here, concept),
+                  heading(2, "Cases that meet or fail each criterion", "cases-by-criterion"),
                   self.meets_table(here, concept_id),
-                  "## Cases with this verdict {#cases-with-verdict}",
+                  heading(2, "Cases with this verdict", "cases-with-verdict"),
                   self.list_or_none([self.case_link(here, cid)
                                      for cid, v in self.verdicts.items()
                                      if v.concept == concept_id]),
-                  "## In the argument {#in-the-argument}",
+                  heading(2, "In the argument", "in-the-argument"),
                   self.list_or_none([self.claim_link(here, c)
                                      for c in self.index.claims_by_concept.get(concept_id, [])]),
-                  "## Sources cited on this page {#sources}",
+                  heading(2, "Sources cited on this page", "sources"),
                   self.page_sources(here, derive.sources_in(concept))]
         return "\n\n".join(parts) + "\n"
 
@@ -318,7 +318,7 @@ class Site:
                             f'<td>{", ".join(cases) or "none"}</td></tr>')
             claims = [self.claim_link(here, c)
                       for c in self.index.claims_by_criterion.get(criterion_id, [])]
-            parts.append(markdown_heading(2, f'{criterion["order"]}. {criterion["title"]}',
+            parts.append(heading(2, f'{criterion["order"]}. {criterion["title"]}',
                                           criterion_id))
             parts.append(
                 f'<div class="ir-criterion">'
@@ -344,7 +344,7 @@ class Site:
                     f'<td>{text(self.p.cases[cid]["region"])}</td>'
                     f'<td>{self.verdict_badge(here, self.verdicts[cid])}</td></tr>'
                     for cid in sorted(ids, key=lambda i: (self.p.cases[i]["period"]["start"], i))]
-            parts.append(markdown_heading(2, label, role))
+            parts.append(heading(2, label, role))
             parts.append(self.table(["Case", "Period", "Region", "Derived verdict"], rows, label))
         return "\n\n".join(parts)
 
@@ -429,7 +429,7 @@ class Site:
             objections = "".join(self.objection(here, o) for o in claim.get("objections", []))
             if objections:
                 objections = f'<div class="ir-objections"><p class="ir-label">Objections</p>{objections}</div>'
-            parts.append(markdown_heading(
+            parts.append(heading(
                 2, f"Claim {number}: {KIND_LABELS[claim['kind']].lower()}", claim["id"]))
             parts.append(
                 f'<div class="ir-claim ir-claim--{claim["kind"]}">'

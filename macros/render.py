@@ -1,16 +1,24 @@
-"""Turn untrusted data text into safe HTML.
+"""Turn untrusted data text into safe HTML, and keep that HTML out of any later parser.
 
 Data text is Markdown written by contributors. Raw HTML in it is shown literally (the
 Markdown parser's HTML handling is switched off), and the result is sanitised again with
 nh3 so that only plain formatting and http(s) links survive. Nothing here is ever passed to
 Jinja: pages that carry data text opt out of macro rendering, and macro output is not
 re-evaluated.
+
+Sanitised HTML is finished: it is never parsed as Markdown a second time (the site's Markdown
+has `attr_list`, which would turn left-over text such as `{: onfocus=...}` into live
+attributes). `page_markdown` turns a page body into Markdown headings, which the table of
+contents and search need, and placeholders for everything else; `release` puts the held HTML
+back after the Markdown step.
 """
 from __future__ import annotations
 
 import html
-import re
+import itertools
 import posixpath
+import re
+import secrets
 
 import markdown
 import nh3
@@ -99,10 +107,84 @@ def mark_scripts(fragment: str) -> str:
     return "".join(parts)
 
 
+# ----- limits on what one text may cost -------------------------------------------------
+
+# Python-Markdown matches brackets and nests block structure with work that grows with the
+# square of their number: 20,000 "[" took 67 s, 2,000 nested list levels 52 s and a
+# RecursionError. Real texts use at most a few dozen brackets and three levels.
+MAX_BRACKETS = 100
+MAX_NESTING_PREFIX = 24
+_NESTING_PREFIX = re.compile(r"^(?:[ \t>*+-]|[0-9]{1,9}[.)])*", re.MULTILINE)
+
+
+def markdown_cost_problem(value: str) -> str:
+    """Why this Markdown text would be too costly to render, or "" when it is fine."""
+    brackets = value.count("[")
+    if brackets > MAX_BRACKETS:
+        return (f"text has {brackets} '[' (expected at most {MAX_BRACKETS} square brackets "
+                "in one text; split it up)")
+    deepest = max((len(m.group(0)) for m in _NESTING_PREFIX.finditer(value)), default=0)
+    if deepest > MAX_NESTING_PREFIX:
+        return (f"a line starts with {deepest} characters of indentation, quote or list "
+                f"markers (expected at most {MAX_NESTING_PREFIX}: nest lists and quotes "
+                "at most a few levels)")
+    return ""
+
+
+# ----- page assembly: Markdown headings, finished HTML held out of the Markdown step -----
+
+_HEADING = re.compile(r"<!--ir-heading:([1-6]):([a-z0-9-]+):([^>]*)-->")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
-def markdown_heading(level: int, value: str, anchor: str) -> str:
-    """A Markdown heading showing `value` literally (so it reaches the TOC and skip link)."""
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(value, quote=False))
-    return f"{'#' * level} {escaped} {{#{anchor}}}"
+def heading(level: int, title: str, anchor: str) -> str:
+    """Mark a heading inside page HTML. `page_markdown` turns it into a Markdown heading, so
+    it reaches the table of contents, the permalink and search. Data can never forge a
+    marker: escaped text has no `<`, and sanitised Markdown has no comments."""
+    return f"<!--ir-heading:{level}:{anchor}:{text(title)}-->"
+
+
+def markdown_heading(level: int, title: str, anchor: str) -> str:
+    """A Markdown heading showing `title` literally, with an explicit, stable anchor."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(title.replace("\n", " "), quote=False))
+    return f"{'#' * level} {mark_scripts(escaped)} {{#{anchor}}}"
+
+
+_NONCE = secrets.token_hex(6)
+_counter = itertools.count()
+_held: dict[str, str] = {}
+_PLACEHOLDER = re.compile(rf"(?:<p>)?(ir{_NONCE}n[0-9]+)(?:</p>)?")
+
+
+def hold(fragment: str) -> str:
+    """Keep finished HTML away from the Markdown step; returns the placeholder to put in its
+    place: letters and digits only, which Markdown passes through untouched. The nonce,
+    new in every process, means data text cannot name a placeholder."""
+    key = f"ir{_NONCE}n{next(_counter)}"
+    _held[key] = fragment
+    return key
+
+
+def release(page_html: str) -> str:
+    """The page with every held fragment back in place of its placeholder."""
+    return _PLACEHOLDER.sub(lambda m: _held[m.group(1)], page_html)
+
+
+def forget_held() -> None:
+    """Drop the fragments of the previous build (`mkdocs serve` builds again and again)."""
+    _held.clear()
+
+
+def page_markdown(body: str) -> str:
+    """Markdown for a page body written as HTML with `heading()` markers: each marker becomes a
+    Markdown heading, every stretch of HTML between them one held, finished fragment."""
+    parts = []
+    pieces = _HEADING.split(body)
+    for i in range(0, len(pieces), 4):
+        chunk = pieces[i].strip()
+        if chunk:
+            parts.append(hold(mark_scripts(chunk)))
+        if i + 3 < len(pieces):
+            level, anchor, title = pieces[i + 1:i + 4]
+            parts.append(markdown_heading(int(level), html.unescape(title), anchor))
+    return "\n\n".join(parts) + "\n"

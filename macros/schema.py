@@ -1,15 +1,18 @@
 """JSON Schema validation (draft 2020-12) with errors mapped back to file, line and field."""
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .errors import Problem
+from .render import markdown_cost_problem
 from .yamlfile import Located, dotted
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
@@ -30,11 +33,45 @@ def _registry(schema_dir: Path) -> Registry:
 
 
 @lru_cache(maxsize=None)
+def ecma_regex(pattern: str) -> re.Pattern:
+    """A JSON Schema pattern with ECMA-262 meaning: `$` is the end of the text. In Python's
+    `re` it also matches before a final newline, which let "id\\n" pass as an id."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("partial-date", raises=ValueError)
+def _date_exists(value) -> bool:
+    """'1997', '1997-06' or '1997-06-27' that names a real day (the pattern checks the shape)."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", value):
+        year, month, day = ([int(x) for x in value.split("-")] + [1, 1])[:3]
+        datetime.date(year, month, day)  # raises ValueError for 1997-02-30
+    return True
+
+
+@FORMATS.checks("markdown", raises=ValueError)
+def _markdown_is_cheap(value) -> bool:
+    if isinstance(value, str) and (problem := markdown_cost_problem(value)):
+        raise ValueError(problem)
+    return True
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@lru_cache(maxsize=None)
 def validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
     path = schema_dir / f"{kind}.schema.json"
     schema = {**_read(path), "$id": path.as_uri()}
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=_registry(schema_dir))
+    return _Validator(schema, registry=_registry(schema_dir), format_checker=FORMATS)
 
 
 def _describe(value) -> str:
@@ -72,9 +109,26 @@ def _problems_for(error, doc: Located) -> list[Problem]:
         expected = schema["type"]
         names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        typed = doc.typed.get(path)
+        if typed is not None and "string" in names:
+            read_as = "" if typed == _describe(value) else f", which YAML reads as {_describe(value)}"
+            return [at(path, f"got {typed}{read_as} (expected {wanted}: put it in quotes, "
+                             f"\"{typed}\")")]
         return [at(path, f"got {_describe(value)} (expected {wanted})")]
-    if kind in ("pattern", "maxLength", "minLength") and "description" in schema:
+    if kind == "maxLength":
+        return [at(path, f"{_describe(value)} is {len(value)} characters long "
+                         f"(expected at most {schema['maxLength']})")]
+    if kind == "minLength":
+        return [at(path, f"is empty (expected at least {schema['minLength']} character"
+                         f"{'s' if schema['minLength'] != 1 else ''})")]
+    if kind == "pattern" and "description" in schema:
         return [at(path, f"{_describe(value)} is not valid (expected {schema['description']})")]
+    if kind == "format" and schema.get("format") == "partial-date":
+        return [at(path, f"{value!r} is not a real date (expected a date that exists)")]
+    if kind == "format":
+        return [at(path, str(error.cause))]
+    if kind == "maxItems":
+        return [at(path, f"{len(value)} items (expected at most {schema['maxItems']})")]
     if kind == "anyOf" and schema is not None and all("required" in s for s in schema["anyOf"]):
         options = " or ".join(s["required"][0] for s in schema["anyOf"])
         return [at(path, f"missing a name field (expected {options})")]
@@ -86,3 +140,14 @@ def validate(kind: str, doc: Located) -> list[Problem]:
     for error in validator(kind).iter_errors(doc.data):
         problems.extend(_problems_for(error, doc))
     return problems
+
+
+@lru_cache(maxsize=None)
+def _id_rule(schema_dir: Path = SCHEMA_DIR) -> dict:
+    return _read(schema_dir / "common.schema.json")["$defs"]["id"]
+
+
+def is_valid_id(value: str) -> bool:
+    """The id rule of common.schema.json, the one place it is written down."""
+    rule = _id_rule()
+    return len(value) <= rule["maxLength"] and bool(ecma_regex(rule["pattern"]).search(value))

@@ -7,7 +7,7 @@ import yaml
 
 from .model import DATA_DIR, load_project
 from .pages import Site
-from .render import mark_scripts, text
+from .render import page_markdown, text
 
 _cache: dict[tuple, Site] = {}
 
@@ -36,9 +36,9 @@ def generated_pages(site: Site) -> dict[str, str]:
     for case_id, case in site.p.cases.items():
         meta = {"title": text(case["short_title"]), "render_macros": False,
                 "description": text(case["title"])}
-        pages[f"cases/{case_id}.md"] = front_matter(meta) + mark_scripts(site.case_page(case_id))
+        pages[f"cases/{case_id}.md"] = front_matter(meta) + page_markdown(site.case_page(case_id))
     for concept_id, concept in site.p.concepts.items():
         meta = {"title": text(concept["title"]), "render_macros": False,
                 "description": text(concept["summary"][:300])}
-        pages[f"concepts/{concept_id}.md"] = front_matter(meta) + mark_scripts(site.concept_page(concept_id))
+        pages[f"concepts/{concept_id}.md"] = front_matter(meta) + page_markdown(site.concept_page(concept_id))
     return pages
