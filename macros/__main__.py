@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, printable
 from .model import DATA_DIR, load_project
 
 
@@ -15,11 +15,15 @@ def main(argv=None) -> int:
     check = sub.add_parser("check", help="validate the data; print every problem")
     check.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
+    notes: list[str] = []
     try:
-        project = load_project(args.data_dir)
+        project = load_project(args.data_dir, notes)
     except DataError as error:
         print(error.report(), file=sys.stderr)
         return 1
+    finally:
+        for note in notes:
+            print(f"note: {printable(note)}", file=sys.stderr)
     print(f"data OK: {len(project.cases)} cases, {len(project.concepts)} concepts, "
           f"{len(project.criteria)} criteria, {len(project.sources)} sources, "
           f"{len(project.argument['claims'])} claims")

@@ -112,7 +112,7 @@ def mark_scripts(fragment: str) -> str:
 # Python-Markdown matches brackets and nests block structure with work that grows with the
 # square of their number: 20,000 "[" took 67 s, 2,000 nested list levels 52 s and a
 # RecursionError. Real texts use at most a few dozen brackets and three levels.
-MAX_BRACKETS = 100
+MAX_BRACKETS = 50
 MAX_NESTING_PREFIX = 24
 _NESTING_PREFIX = re.compile(r"^(?:[ \t>*+-]|[0-9]{1,9}[.)])*", re.MULTILINE)
 

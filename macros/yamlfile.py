@@ -21,7 +21,7 @@ from .errors import Problem, printable
 # What one file may cost. A file within these limits loads in milliseconds and renders in
 # well under a second, so no contribution can make a build or a check slow.
 MAX_FILE_BYTES = 256 * 1024
-MAX_STRING_CHARS = 20_000
+MAX_STRING_CHARS = 8_000    # five times the longest real text
 MAX_ITEMS = 200          # entries in one list or one mapping
 MAX_DEPTH = 12           # levels of nested lists and mappings (real files use 6)
 
