@@ -151,3 +151,36 @@ def is_valid_id(value: str) -> bool:
     """The id rule of common.schema.json, the one place it is written down."""
     rule = _id_rule()
     return len(value) <= rule["maxLength"] and bool(ecma_regex(rule["pattern"]).search(value))
+
+
+def _resolve(node: dict, file: str, name: str | None, schema_dir: Path):
+    """Follow `$ref`s: (schema node, file it is in, name of the last shared definition)."""
+    while "$ref" in node:
+        target, _, pointer = node["$ref"].partition("#")
+        file = target or file
+        node = _read(schema_dir / file)
+        for part in pointer.strip("/").split("/") if pointer else []:
+            node = node[part]
+        name = pointer.rsplit("/", 1)[-1] if pointer else name
+    return node, file, name
+
+
+def scalars(kind: str, data, schema_dir: Path = SCHEMA_DIR):
+    """(field path, shared definition name or None, value) for every scalar in a valid
+    document, found by walking its schema beside it: which fields are Markdown `text`, one
+    `line`, an `id` or a `date` is read from the schema, never guessed from key names."""
+    def walk(node, file, name, value, path):
+        node, file, name = _resolve(node, file, name, schema_dir)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                sub = node.get("properties", {}).get(key, node.get("additionalProperties"))
+                yield from walk(sub if isinstance(sub, dict) else {}, file, None, item,
+                                path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from walk(node.get("items", {}), file, None, item, path + (i,))
+        else:
+            yield path, name, value
+
+    yield from walk(_read(schema_dir / f"{kind}.schema.json"), f"{kind}.schema.json", None,
+                    data, ())

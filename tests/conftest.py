@@ -57,10 +57,11 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def mkdocs_build(repo: Path, site_dir: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(repo: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []),
+         "--site-dir", str(site_dir)],
         cwd=repo, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -71,3 +72,7 @@ def built_site(tmp_path_factory):
     result = mkdocs_build(ROOT, site_dir)
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir, result
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds a site or drives a browser (make test-fast skips it)")

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, copy_repo, mkdocs_build, overlay
+from conftest import FIXTURES, ROOT, copy_repo, mkdocs_build, overlay
 from macros.errors import DataError, Problem
 from macros.model import load_project
 from macros.render import mark_scripts, markdown_block, markdown_inline, text
@@ -203,3 +203,167 @@ def test_mutated_files_load_or_fail_with_located_errors(content):
 @given(st.binary(max_size=300))
 def test_random_bytes_load_or_fail_with_located_errors(content):
     check_outcome(*load_with_case(content))
+
+
+# ----- every text field of every kind of file, on every page of a built site ----------------
+
+HOSTILE_PIECES = [
+    "# heading\n", "## \\[x\\]\\(javascript:alert\\(1\\)\\)\n", "\\{: onfocus=\"alert(1)\" autofocus \\}",
+    "{: onclick=alert(1) }", "{: #x .y onmouseover=alert(1) }", "\n    indented code ",
+    "\n```\nfenced {: onload=x }\n```\n", "[link](javascript:alert(1))",
+    "![img](https://e.org/i.png){: onerror=alert(1)}", "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>", "[a](data:text/html,x)", "<javascript:alert(1)>",
+    "&#106;avascript:", "{{ 7*191 }}", "{% raw %}", "<!-- c -->", "*", "_", "`", "> ", "- ",
+    "1. ", "\n\n", "|a|b|\n|-|-|\n", "[ref]: javascript:alert(1)\n[ref]", "ir0n0", "https://ok.example/",
+]
+_SAFE_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp"))
+hostile_markdown = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES),
+                                      st.text(_SAFE_CHARS, max_size=6)),
+                            min_size=1, max_size=12).map("".join)
+REVIEW_PAYLOAD = ("# Read the definition below\n# \\{: tabindex=\"0\" autofocus "
+                  "onfocus=\"document.title='PWNED'\" \\}\n\n    ![x](https://e.org/x.png)"
+                  "{: onerror=alert(1)}\n\n## \\[x\\]\\(javascript:alert\\(1\\)\\)")
+
+
+def _set(node, path, value):
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+def fill_every_text_field(data_dir: Path, markdown: str) -> int:
+    """Put `markdown` into every Markdown field and a one-line form of it into every one-line
+    field of every data file (the schema says which fields those are). Returns the count."""
+    import yaml
+
+    from macros import schema
+    from macros.model import FOLDERS
+    from macros.yamlfile import load
+
+    one_line = ("x " + " ".join(markdown.split()))[:60]
+    files = [(kind, path) for kind, folder in FOLDERS.items()
+             for path in sorted((data_dir / folder).glob("*.yml"))]
+    files.append(("argument", data_dir / "argument.yml"))
+    filled = 0
+    for kind, path in files:
+        doc, problems = load(path, str(path))
+        assert not problems, problems
+        for field_path, name, _ in list(schema.scalars(kind, doc.data)):
+            if name in ("text", "line"):
+                _set(doc.data, field_path, f"x {markdown} {filled}" if name == "text"
+                     else one_line[:57] + str(filled % 100))
+                filled += 1
+        path.write_text(yaml.safe_dump(doc.data, allow_unicode=True, sort_keys=False))
+    return filled
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.handlers: list[str] = []
+        self.links: list[str] = []
+        self.active: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "img", "svg", "style", "form"):
+            self.active.append(tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"<{tag} {name}={value!r}>")
+            if name in ("href", "src", "action", "formaction") and value:
+                self.links.append(value)
+
+
+def live_markup(site_dir: Path, baseline: Path) -> list[str]:
+    """Event handlers, unsafe links, and any active element a page has beyond the same page
+    built from harmless data."""
+    found = []
+    for page in sorted(site_dir.rglob("*.html")):
+        html_text = page.read_text(encoding="utf-8")
+        parsed, before = _Page(), _Page()
+        parsed.feed(html_text)
+        before.feed((baseline / page.relative_to(site_dir)).read_text(encoding="utf-8"))
+        where = str(page.relative_to(site_dir))
+        found += [f"{where}: {h}" for h in parsed.handlers]
+        for link in parsed.links:
+            squeezed = "".join(ch for ch in link if ch > " ").lower()
+            scheme = squeezed.split(":", 1)[0] if ":" in squeezed.split("/", 1)[0] else ""
+            if scheme not in ("", "http", "https"):
+                found.append(f"{where}: link {link!r}")
+        if sorted(parsed.active) != sorted(before.active):
+            found.append(f"{where}: active elements {parsed.active} vs {before.active}")
+        if "1337" in html_text:
+            found.append(f"{where}: Jinja in data was evaluated")
+    return found
+
+
+def build_fixture_site(root: Path, markdown: str | None) -> tuple[Path, int]:
+    repo = copy_repo(root / "repo")
+    shutil.rmtree(repo / "data")
+    overlay(FIXTURES / "minimal", FIXTURES / "complete", repo / "data")
+    shutil.copytree(ROOT / "data" / "schemas", repo / "data" / "schemas")
+    filled = fill_every_text_field(repo / "data", markdown) if markdown is not None else 0
+    # Not strict: the hand-written pages link to anchors of the real data, absent here.
+    result = mkdocs_build(repo, root / "site", strict=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site", filled
+
+
+@pytest.fixture(scope="module")
+def harmless_fixture_site(tmp_path_factory):
+    return build_fixture_site(tmp_path_factory.mktemp("harmless"), None)[0]
+
+
+def test_the_complete_fixture_uses_every_field_of_every_schema():
+    """So that filling its fields reaches every text field a contributor can write."""
+    from macros import schema
+    from macros.model import load_project
+
+    project = load_project(overlay_complete())
+    used = {(kind, tuple(p for p in path if isinstance(p, str)))
+            for kind, entries in (("case", project.cases), ("concept", project.concepts),
+                                  ("criterion", project.criteria), ("source", project.sources),
+                                  ("argument", {"a": project.argument}))
+            for entry in entries.values() for path, _, _ in schema.scalars(kind, entry)}
+    for kind in ("case", "concept", "criterion", "source", "argument"):
+        for path in schema_field_paths(kind):
+            assert any(k == kind and len(u) >= len(path) and
+                       all(p in ("*", q) for p, q in zip(path, u)) for k, u in used), (kind, path)
+
+
+def overlay_complete() -> Path:
+    root = Path(tempfile.mkdtemp())
+    return overlay(FIXTURES / "minimal", FIXTURES / "complete", root / "data")
+
+
+def schema_field_paths(kind: str) -> list[tuple[str, ...]]:
+    """Every property path a schema declares (keys under mappings keyed by id skipped)."""
+    from macros.schema import SCHEMA_DIR, _resolve
+
+    paths = []
+
+    def walk(node, file, path, depth):
+        node, file, _ = _resolve(node, file, None, SCHEMA_DIR)
+        for key, sub in node.get("properties", {}).items():
+            paths.append(path + (key,))
+            if depth < 6:
+                walk(sub, file, path + (key,), depth + 1)
+        if isinstance(node.get("items"), dict) and depth < 6:
+            walk(node["items"], file, path, depth + 1)
+        if isinstance(node.get("additionalProperties"), dict) and depth < 6:
+            walk(node["additionalProperties"], file, path + ("*",), depth + 1)
+
+    walk({"$ref": f"{kind}.schema.json"}, f"{kind}.schema.json", (), 0)
+    return paths
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@example(REVIEW_PAYLOAD)
+@given(hostile_markdown)
+def test_no_text_in_any_field_makes_live_markup_on_any_page(harmless_fixture_site, markdown):
+    with tempfile.TemporaryDirectory() as tmp:
+        site_dir, filled = build_fixture_site(Path(tmp), markdown)
+        assert filled > 60
+        assert live_markup(site_dir, harmless_fixture_site) == []
