@@ -14,7 +14,7 @@ from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros.glue import site_or_abort  # noqa: E402
-from macros.render import forget_held, release  # noqa: E402
+from macros.render import anchor_ids, forget_held, release  # noqa: E402
 from macros.site import generated_pages  # noqa: E402
 
 
@@ -28,8 +28,12 @@ def on_pre_build(config):
 
 
 def on_page_content(html, page, config, files):
-    # Data-derived HTML was held out of the Markdown step (see render.page_markdown).
-    return release(html)
+    # Data-derived HTML was held out of the Markdown step (see render.page_markdown); its
+    # anchors are added to those MkDocs found, so that links to them are still validated.
+    html = release(html)
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids |= anchor_ids(html)
+    return html
 
 
 def on_files(files, config):

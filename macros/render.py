@@ -19,6 +19,7 @@ import itertools
 import posixpath
 import re
 import secrets
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -168,6 +169,22 @@ def hold(fragment: str) -> str:
 def release(page_html: str) -> str:
     """The page with every held fragment back in place of its placeholder."""
     return _PLACEHOLDER.sub(lambda m: _held[m.group(1)], page_html)
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.ids.update(v for k, v in attrs if v and (k == "id" or (k == "name" and tag == "a")))
+
+
+def anchor_ids(fragment: str) -> set[str]:
+    """Every id in a fragment: the link checker must know the anchors of held HTML too."""
+    parser = _Ids()
+    parser.feed(fragment)
+    return parser.ids
 
 
 def forget_held() -> None:
