@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test build check clean
+.PHONY: help serve test build check clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ build: $(STAMP) ## build the static site into site/ (replaced only if the build 
 
 check: $(STAMP) ## validate every data file and print every problem
 	$(PY) -m macros check
+
+bench: $(STAMP) ## measure build time, memory, page weight and Lighthouse scores into bench/
+	$(PY) bench/run.py
 
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf site site.tmp .pytest_cache
