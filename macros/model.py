@@ -18,7 +18,7 @@ from .yamlfile import Located, dotted, load
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 FOLDERS = {"case": "cases", "concept": "concepts", "criterion": "criteria", "source": "sources"}
 # Everything else that may sit at the top of data/; anything more is reported, never ignored.
-OTHER_ENTRIES = {"argument.yml", "README.md", "schemas"}
+OTHER_ENTRIES = {"argument.yml", "perspectives.yml", "README.md", "schemas"}
 MAX_FILES_PER_FOLDER = 5000
 # Ids the site already uses: an anchor taken by a hand-written heading on the entry's page,
 # or a URL taken by a hand-written page (docs/cases/index.md is /cases/).
@@ -35,6 +35,8 @@ class Project:
     criteria: dict[str, dict]
     sources: dict[str, dict]
     argument: dict
+    # Who calls the relationship what (data/perspectives.yml); optional.
+    perspectives: dict | None = None
     docs: dict[tuple[str, str], Located] = field(repr=False, default_factory=dict)
     # Files that failed to load: references to them are not reported a second time.
     broken: set[tuple[str, str]] = field(repr=False, default_factory=set)
@@ -150,6 +152,8 @@ class _Checker:
             for entry_id, entry in collection.items():
                 self.walk(kind, entry_id, entry, ())
         self.walk("argument", "argument", self.p.argument, ())
+        if self.p.perspectives is not None:
+            self.walk("perspectives", "perspectives", self.p.perspectives, ())
         for (kind, entry_id), doc in self.p.invalid.items():
             self.walk(kind, entry_id, doc.data, ())
             if kind == "case" and isinstance(doc.data, dict):
@@ -327,10 +331,16 @@ class _Checker:
             for j, objection in enumerate(claim.get("objections", [])):
                 entries.append(("argument", objection["id"],
                                 ("claims", i, "objections", j, "id"), "data/argument.yml"))
+        for i, camp in enumerate((self.p.perspectives or {}).get("camps", [])):
+            entries.append(("perspectives", camp["id"], ("camps", i, "id"),
+                            f"data/perspectives.yml (camps[{i}])"))
+            for j, voice in enumerate(camp["voices"]):
+                entries.append(("perspectives", voice["id"], ("camps", i, "voices", j, "id"),
+                                f"data/perspectives.yml (camps[{i}].voices[{j}])"))
         for kind, entry_id, path, where in entries:
             owner = owners.setdefault(entry_id, where)
             if owner != where:
-                doc_id = "argument" if kind == "argument" else entry_id
+                doc_id = kind if kind in ("argument", "perspectives") else entry_id
                 self.report(kind, doc_id, path, f"id {entry_id!r} is also used by {owner} "
                             "(expected an id not used by any other case, concept, criterion, "
                             "source or claim)")
@@ -386,6 +396,11 @@ def load_project(data_dir: Path = DATA_DIR, notes: list[str] | None = None) -> P
         project.argument = argument.data
     elif ("argument", "argument") not in project.docs:
         project.docs[("argument", "argument")] = Located("data/argument.yml", project.argument)
+    path = data_dir / "perspectives.yml"
+    if os.path.lexists(path):
+        perspectives = _load_and_validate("perspectives", "perspectives", path,
+                                          _display(path, data_dir), problems, project)
+        project.perspectives = perspectives.data if perspectives is not None else None
     project.cases, project.concepts, project.sources = (
         collections["case"], collections["concept"], collections["source"])
     project.criteria = dict(sorted(collections["criterion"].items(),

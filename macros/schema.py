@@ -16,7 +16,7 @@ from .render import markdown_cost_problem
 from .yamlfile import Located, dotted
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
-KINDS = ("case", "concept", "criterion", "source", "argument")
+KINDS = ("case", "concept", "criterion", "source", "argument", "perspectives")
 
 
 def _read(path: Path) -> dict:
