@@ -8,6 +8,8 @@ import pytest
 from conftest import copy_repo, mkdocs_build
 from sitecheck import broken_links, crawl, duplicate_ids, external_resources, orphans
 
+pytestmark = pytest.mark.slow  # builds the site
+
 
 @pytest.fixture(scope="module")
 def pages(built_site):
