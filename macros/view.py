@@ -36,13 +36,6 @@ class VerdictView:
     css: str                      # the concept id, or 'indeterminate'
 
 
-def period_text(period: dict) -> str:
-    start, end = period["start"], period.get("end")
-    if end is None:
-        return f"{start}–present"
-    return start if end == start else f"{start}–{end}"
-
-
 def source_language(source: dict) -> str:
     """A reference's title is in the source's language; the rest of the page is English.
     '' for English."""
@@ -151,7 +144,7 @@ class Site:
         return {
             "id": case_id, "title": case["title"],
             "role": self.vocab["role"][case["role"]],
-            "period": period_text(case["period"]), "region": case["region"],
+            "period": case["period"], "region": case["region"],
             "forms": [self.vocab["form"][f] for f in case["forms"]],
             "verdict": self.verdict(here, verdict),
             "verdict_href": href(here, here, "verdict"),
@@ -232,7 +225,7 @@ class Site:
             if ids:
                 groups.append({"role": role, "cases": [{
                     "link": self.case_link(here, cid),
-                    "period": period_text(self.p.cases[cid]["period"]),
+                    "period": self.p.cases[cid]["period"],
                     "region": self.p.cases[cid]["region"],
                     "verdict": self.verdict(here, self.verdicts[cid])} for cid in ids]})
         return {"groups": groups}

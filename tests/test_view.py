@@ -161,3 +161,11 @@ def test_reference_macro_refuses_an_unknown_source():
     mkdocs_glue.define_env(env)
     with pytest.raises(KeyError, match="no source 'nope'"):
         env.macros["reference"]("nope")
+
+
+@pytest.mark.parametrize("period, shown", [({"start": "1992", "end": "1997"}, "1992–1997"),
+                                           ({"start": "2015"}, "2015–present"),
+                                           ({"start": "2016", "end": "2016"}, "2016")])
+def test_period(period, shown):
+    template = templates.ENV.from_string('{% from "_macros.html" import period %}{{ period(p) }}')
+    assert template.render(p=period) == shown
