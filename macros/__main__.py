@@ -24,8 +24,10 @@ def main(argv=None) -> int:
         print(error.report(), file=sys.stderr)
         return 1
     n = counts(site.p)
-    print(f"data OK: {n['cases']} cases, {n['concepts']} concepts, {n['criteria']} criteria, "
-          f"{n['sources']} sources, {n['claims']} claims")
+    print(
+        f"data OK: {n['cases']} cases, {n['concepts']} concepts, {n['criteria']} criteria, "
+        f"{n['sources']} sources, {n['claims']} claims"
+    )
     return 0
 
 

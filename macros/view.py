@@ -29,11 +29,11 @@ class Link:
 
 @dataclass(frozen=True)
 class VerdictView:
-    concept: Link | None          # the concept, or None when indeterminate
-    contenders: tuple[str, ...]   # titles of the concepts with the highest score
-    best: int                     # the highest score
-    total: int                    # number of criteria
-    css: str                      # the concept id, or 'indeterminate'
+    concept: Link | None  # the concept, or None when indeterminate
+    contenders: tuple[str, ...]  # titles of the concepts with the highest score
+    best: int  # the highest score
+    total: int  # number of criteria
+    css: str  # the concept id, or 'indeterminate'
 
 
 def source_language(source: dict) -> str:
@@ -80,13 +80,16 @@ class Site:
         return Link(href(here, url("concept", concept_id)), self.p.concepts[concept_id]["title"])
 
     def criterion_link(self, here: str, criterion_id: str) -> Link:
-        return Link(href(here, url("criteria"), criterion_id),
-                    self.p.criteria[criterion_id]["title"])
+        return Link(
+            href(here, url("criteria"), criterion_id), self.p.criteria[criterion_id]["title"]
+        )
 
     def claim_link(self, here: str, claim_id: str) -> dict:
         """A claim's link: the template words it ('Claim 3')."""
-        return {"href": href(here, url("argument"), claim_id),
-                "number": self.claim_numbers[claim_id]}
+        return {
+            "href": href(here, url("argument"), claim_id),
+            "number": self.claim_numbers[claim_id],
+        }
 
     def value_label(self, criterion_id: str, value_id: str) -> str:
         return self.p.value_label(criterion_id, value_id)
@@ -96,12 +99,16 @@ class Site:
             self.concept_link(here, verdict.concept) if verdict.decided else None,
             tuple(self.p.concepts[c]["title"] for c in verdict.contenders),
             verdict.score(verdict.contenders[0]) if verdict.contenders else 0,
-            verdict.total, verdict.concept or "indeterminate")
+            verdict.total,
+            verdict.concept or "indeterminate",
+        )
 
     def page_sources(self, here: str, ids: list[str]) -> list[dict]:
         unique = sorted(dict.fromkeys(ids), key=lambda s: short_cite(self.p.sources[s]))
-        return [{"link": link, "reference": self.references[s]}
-                for s, link in zip(unique, self.source_links(here, unique), strict=True)]
+        return [
+            {"link": link, "reference": self.references[s]}
+            for s, link in zip(unique, self.source_links(here, unique), strict=True)
+        ]
 
     def role_order(self, case_id: str) -> tuple:
         case = self.p.cases[case_id]
@@ -118,33 +125,52 @@ class Site:
         for criterion_id in self.p.criteria:
             entry = case["coding"][criterion_id]
             alternative = entry.get("alternative")
-            coding.append({
-                "id": criterion_id, "criterion": self.criterion_link(here, criterion_id),
-                "value": self.value_label(criterion_id, entry["value"]),
-                "rationale": entry["rationale"],
-                "sources": self.source_links(here, entry["sources"]),
-                "alternative": alternative and {
-                    "value": self.value_label(criterion_id, alternative["value"]),
-                    "argument": alternative["argument"],
-                    "sources": self.source_links(here, alternative["sources"])}})
-        matches = [{"concept": self.concept_link(here, concept_id),
-                    "count": len(verdict.matches[concept_id]), "total": verdict.total,
-                    "criteria": [self.p.criteria[c]["title"] for c in verdict.matches[concept_id]]}
-                   for concept_id in self.p.concepts]
+            coding.append(
+                {
+                    "id": criterion_id,
+                    "criterion": self.criterion_link(here, criterion_id),
+                    "value": self.value_label(criterion_id, entry["value"]),
+                    "rationale": entry["rationale"],
+                    "sources": self.source_links(here, entry["sources"]),
+                    "alternative": alternative
+                    and {
+                        "value": self.value_label(criterion_id, alternative["value"]),
+                        "argument": alternative["argument"],
+                        "sources": self.source_links(here, alternative["sources"]),
+                    },
+                }
+            )
+        matches = [
+            {
+                "concept": self.concept_link(here, concept_id),
+                "count": len(verdict.matches[concept_id]),
+                "total": verdict.total,
+                "criteria": [self.p.criteria[c]["title"] for c in verdict.matches[concept_id]],
+            }
+            for concept_id in self.p.concepts
+        ]
         alternatives = []
         for criterion_id, alt_verdict in derive.alternative_verdicts(case, self.p):
             every = criterion_id == "*"
-            alternatives.append({
-                "every": every,
-                "criterion": None if every else self.p.criteria[criterion_id]["title"],
-                "value": None if every else self.value_label(
-                    criterion_id, case["coding"][criterion_id]["alternative"]["value"]),
-                "verdict": self.verdict(here, alt_verdict),
-                "changed": alt_verdict.concept != verdict.concept})
+            alternatives.append(
+                {
+                    "every": every,
+                    "criterion": None if every else self.p.criteria[criterion_id]["title"],
+                    "value": None
+                    if every
+                    else self.value_label(
+                        criterion_id, case["coding"][criterion_id]["alternative"]["value"]
+                    ),
+                    "verdict": self.verdict(here, alt_verdict),
+                    "changed": alt_verdict.concept != verdict.concept,
+                }
+            )
         return {
-            "id": case_id, "title": case["title"],
+            "id": case_id,
+            "title": case["title"],
             "role": self.vocab["role"][case["role"]],
-            "period": case["period"], "region": case["region"],
+            "period": case["period"],
+            "region": case["region"],
             "forms": [self.vocab["form"][f] for f in case["forms"]],
             "verdict": self.verdict(here, verdict),
             "verdict_href": href(here, here, "verdict"),
@@ -152,14 +178,25 @@ class Site:
             "last_reviewed": case["last_reviewed"],
             "summary": [self.sourced(here, p) for p in case["summary"]],
             "essay_use": case["essay_use"],
-            "fact_checks": [{"status": self.vocab["fact_check_status"][c["status"]],
-                             "essay": c["essay"], "finding": c["finding"],
-                             "sources": self.source_links(here, c["sources"])}
-                            for c in case.get("fact_checks", [])],
-            "coding": coding, "matches": matches, "alternatives": alternatives,
-            "claims": [{"link": self.claim_link(here, c),
-                        "kind": self.vocab["claim_kind"][self.claim(c)["kind"]]}
-                       for c in self.index.claims_by_case.get(case_id, [])],
+            "fact_checks": [
+                {
+                    "status": self.vocab["fact_check_status"][c["status"]],
+                    "essay": c["essay"],
+                    "finding": c["finding"],
+                    "sources": self.source_links(here, c["sources"]),
+                }
+                for c in case.get("fact_checks", [])
+            ],
+            "coding": coding,
+            "matches": matches,
+            "alternatives": alternatives,
+            "claims": [
+                {
+                    "link": self.claim_link(here, c),
+                    "kind": self.vocab["claim_kind"][self.claim(c)["kind"]],
+                }
+                for c in self.index.claims_by_case.get(case_id, [])
+            ],
             "related": [self.case_link(here, r) for r in self.index.related[case_id]],
             "page_sources": self.page_sources(here, derive.sources_in(case)),
         }
@@ -175,59 +212,105 @@ class Site:
             for case_id, case in self.p.cases.items():
                 hit = case["coding"][criterion_id]["value"] == profile[criterion_id]
                 (meets if hit else fails).append(self.case_link(here, case_id))
-            criteria.append({"criterion": self.criterion_link(here, criterion_id),
-                             "question": criterion["question"],
-                             "value": self.value_label(criterion_id, profile[criterion_id]),
-                             "meets": meets, "fails": fails})
+            criteria.append(
+                {
+                    "criterion": self.criterion_link(here, criterion_id),
+                    "question": criterion["question"],
+                    "value": self.value_label(criterion_id, profile[criterion_id]),
+                    "meets": meets,
+                    "fails": fails,
+                }
+            )
         definition = concept.get("essay_definition")
         return {
-            "id": concept_id, "title": concept["title"], "summary": concept["summary"],
+            "id": concept_id,
+            "title": concept["title"],
+            "summary": concept["summary"],
             "also_called": concept.get("also_called", []),
             "essay_definition": definition and self.sourced(here, definition),
             "literature": [self.sourced(here, item) for item in concept["literature"]],
             "criteria": criteria,
-            "cases": [self.case_link(here, cid) for cid, v in self.verdicts.items()
-                      if v.concept == concept_id],
-            "claims": [self.claim_link(here, c)
-                       for c in self.index.claims_by_concept.get(concept_id, [])],
+            "cases": [
+                self.case_link(here, cid)
+                for cid, v in self.verdicts.items()
+                if v.concept == concept_id
+            ],
+            "claims": [
+                self.claim_link(here, c) for c in self.index.claims_by_concept.get(concept_id, [])
+            ],
             "page_sources": self.page_sources(here, derive.sources_in(concept)),
         }
 
     # ----- parts of hand-written pages (one macro each) -------------------------------------
 
     def concept_index(self, here: str) -> dict:
-        return {"concepts": [{"link": self.concept_link(here, cid), "summary": c["summary"]}
-                             for cid, c in self.p.concepts.items()]}
+        return {
+            "concepts": [
+                {"link": self.concept_link(here, cid), "summary": c["summary"]}
+                for cid, c in self.p.concepts.items()
+            ]
+        }
 
     def criteria_section(self, here: str) -> dict:
         criteria = []
         for criterion_id, criterion in self.p.criteria.items():
-            answers = [{
-                "id": value["id"], "label": value["label"], "description": value["description"],
-                "concepts": [self.concept_link(here, cid) for cid, c in self.p.concepts.items()
-                             if c["profile"][criterion_id] == value["id"]],
-                "cases": [self.case_link(here, cid) for cid, c in self.p.cases.items()
-                          if c["coding"][criterion_id]["value"] == value["id"]],
-            } for value in criterion["values"]]
-            criteria.append({
-                "id": criterion_id, "order": criterion["order"], "title": criterion["title"],
-                "question": criterion["question"], "explanation": criterion["explanation"],
-                "answers": answers, "sources": self.source_links(here, criterion["sources"]),
-                "claims": [self.claim_link(here, c)
-                           for c in self.index.claims_by_criterion.get(criterion_id, [])]})
+            answers = [
+                {
+                    "id": value["id"],
+                    "label": value["label"],
+                    "description": value["description"],
+                    "concepts": [
+                        self.concept_link(here, cid)
+                        for cid, c in self.p.concepts.items()
+                        if c["profile"][criterion_id] == value["id"]
+                    ],
+                    "cases": [
+                        self.case_link(here, cid)
+                        for cid, c in self.p.cases.items()
+                        if c["coding"][criterion_id]["value"] == value["id"]
+                    ],
+                }
+                for value in criterion["values"]
+            ]
+            criteria.append(
+                {
+                    "id": criterion_id,
+                    "order": criterion["order"],
+                    "title": criterion["title"],
+                    "question": criterion["question"],
+                    "explanation": criterion["explanation"],
+                    "answers": answers,
+                    "sources": self.source_links(here, criterion["sources"]),
+                    "claims": [
+                        self.claim_link(here, c)
+                        for c in self.index.claims_by_criterion.get(criterion_id, [])
+                    ],
+                }
+            )
         return {"criteria": criteria}
 
     def cases_index(self, here: str) -> dict:
         groups = []
         for role in self.vocab["role"].terms:
-            ids = sorted((cid for cid, c in self.p.cases.items() if c["role"] == role.value),
-                         key=lambda i: (self.p.cases[i]["period"]["start"], i))
+            ids = sorted(
+                (cid for cid, c in self.p.cases.items() if c["role"] == role.value),
+                key=lambda i: (self.p.cases[i]["period"]["start"], i),
+            )
             if ids:
-                groups.append({"role": role, "cases": [{
-                    "link": self.case_link(here, cid),
-                    "period": self.p.cases[cid]["period"],
-                    "region": self.p.cases[cid]["region"],
-                    "verdict": self.verdict(here, self.verdicts[cid])} for cid in ids]})
+                groups.append(
+                    {
+                        "role": role,
+                        "cases": [
+                            {
+                                "link": self.case_link(here, cid),
+                                "period": self.p.cases[cid]["period"],
+                                "region": self.p.cases[cid]["region"],
+                                "verdict": self.verdict(here, self.verdicts[cid]),
+                            }
+                            for cid in ids
+                        ],
+                    }
+                )
         return {"groups": groups}
 
     def comparison_table(self, here: str) -> dict:
@@ -237,42 +320,71 @@ class Site:
             cells = []
             for criterion_id in self.p.criteria:
                 entry = case["coding"][criterion_id]
-                cells.append({
-                    "link": Link(href(here, url("case", case_id), "coding-" + criterion_id),
-                                 self.value_label(criterion_id, entry["value"])),
-                    "contested": self.value_label(criterion_id, entry["alternative"]["value"])
-                    if "alternative" in entry else None})
-            rows.append({"id": case_id, "link": self.case_link(here, case_id),
-                         "role": self.vocab["role"][case["role"]], "cells": cells,
-                         "verdict": self.verdict(here, self.verdicts[case_id])})
-        return {"criteria": [self.criterion_link(here, c) for c in self.p.criteria],
-                "rows": rows}
+                cells.append(
+                    {
+                        "link": Link(
+                            href(here, url("case", case_id), "coding-" + criterion_id),
+                            self.value_label(criterion_id, entry["value"]),
+                        ),
+                        "contested": self.value_label(criterion_id, entry["alternative"]["value"])
+                        if "alternative" in entry
+                        else None,
+                    }
+                )
+            rows.append(
+                {
+                    "id": case_id,
+                    "link": self.case_link(here, case_id),
+                    "role": self.vocab["role"][case["role"]],
+                    "cells": cells,
+                    "verdict": self.verdict(here, self.verdicts[case_id]),
+                }
+            )
+        return {"criteria": [self.criterion_link(here, c) for c in self.p.criteria], "rows": rows}
 
     def concepts_side_by_side(self, here: str) -> dict:
         concepts = []
         for concept_id, concept in self.p.concepts.items():
             definition = concept.get("essay_definition")
-            concepts.append({
-                "link": self.concept_link(here, concept_id), "summary": concept["summary"],
-                "essay_definition": definition["text"] if definition else None,
-                "profile": [self.value_label(c, concept["profile"][c]) for c in self.p.criteria],
-                "cases": sum(1 for v in self.verdicts.values() if v.concept == concept_id)})
-        return {"concepts": concepts,
-                "criteria": [self.criterion_link(here, c) for c in self.p.criteria]}
+            concepts.append(
+                {
+                    "link": self.concept_link(here, concept_id),
+                    "summary": concept["summary"],
+                    "essay_definition": definition["text"] if definition else None,
+                    "profile": [
+                        self.value_label(c, concept["profile"][c]) for c in self.p.criteria
+                    ],
+                    "cases": sum(1 for v in self.verdicts.values() if v.concept == concept_id),
+                }
+            )
+        return {
+            "concepts": concepts,
+            "criteria": [self.criterion_link(here, c) for c in self.p.criteria],
+        }
 
     def source_view(self, source_id: str) -> dict:
         source = self.p.sources[source_id]
-        return {"id": source_id, "reference": self.references[source_id],
-                "language": source_language(source), "url": source.get("url"),
-                "doi_url": f"https://doi.org/{source['doi']}" if "doi" in source else None,
-                "note": source.get("note")}
+        return {
+            "id": source_id,
+            "reference": self.references[source_id],
+            "language": source_language(source),
+            "url": source.get("url"),
+            "doi_url": f"https://doi.org/{source['doi']}" if "doi" in source else None,
+            "note": source.get("note"),
+        }
 
     def bibliography(self, here: str) -> dict:
         entries = []
         for source_id in self.references:
-            entries.append({**self.source_view(source_id), "cited": [
-                {"kind": c.kind, "name": c.name, "href": href(here, c.url, c.anchor)}
-                for c in self.index.citations.get(source_id, [])]})
+            entries.append(
+                {
+                    **self.source_view(source_id),
+                    "cited": [
+                        {"kind": c.kind, "name": c.name, "href": href(here, c.url, c.anchor)}
+                        for c in self.index.citations.get(source_id, [])
+                    ],
+                }
+            )
         return {"sources": entries}
 
     def reference(self, here: str, source_id: str) -> dict:
@@ -283,23 +395,38 @@ class Site:
     def argument(self, here: str) -> dict:
         claims = []
         for number, claim in enumerate(self.p.argument["claims"], 1):
-            links = [{"kind": key,
-                      "links": [fn(here, r) for r in claim[key]]}
-                     for key, fn in (("concepts", self.concept_link),
-                                     ("criteria", self.criterion_link),
-                                     ("cases", self.case_link)) if claim.get(key)]
-            claims.append({
-                "id": claim["id"], "number": number,
-                "kind": self.vocab["claim_kind"][claim["kind"]],
-                "statement": claim["statement"],
-                "sources": self.source_links(here, claim["sources"]), "links": links,
-                "objections": [{
-                    "id": o["id"], "objection": o["objection"],
-                    "sources": self.source_links(here, o["sources"]),
-                    "by": self.vocab["responder"][o["response"]["by"]],
-                    "response": o["response"]["text"],
-                    "response_sources": self.source_links(here, o["response"].get("sources", [])),
-                } for o in claim.get("objections", [])]})
+            links = [
+                {"kind": key, "links": [fn(here, r) for r in claim[key]]}
+                for key, fn in (
+                    ("concepts", self.concept_link),
+                    ("criteria", self.criterion_link),
+                    ("cases", self.case_link),
+                )
+                if claim.get(key)
+            ]
+            claims.append(
+                {
+                    "id": claim["id"],
+                    "number": number,
+                    "kind": self.vocab["claim_kind"][claim["kind"]],
+                    "statement": claim["statement"],
+                    "sources": self.source_links(here, claim["sources"]),
+                    "links": links,
+                    "objections": [
+                        {
+                            "id": o["id"],
+                            "objection": o["objection"],
+                            "sources": self.source_links(here, o["sources"]),
+                            "by": self.vocab["responder"][o["response"]["by"]],
+                            "response": o["response"]["text"],
+                            "response_sources": self.source_links(
+                                here, o["response"].get("sources", [])
+                            ),
+                        }
+                        for o in claim.get("objections", [])
+                    ],
+                }
+            )
         return {"claims": claims}
 
     def vocabulary(self, here: str) -> dict:
@@ -313,8 +440,13 @@ _cache: dict[tuple, Site] = {}
 
 
 def _fingerprint(data_dir: Path) -> tuple:
-    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in data_dir.rglob("*") if p.is_file()))
+    return tuple(
+        sorted(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for p in data_dir.rglob("*")
+            if p.is_file()
+        )
+    )
 
 
 def load_site(data_dir: Path = DATA_DIR) -> Site:

@@ -72,20 +72,45 @@ def problems(schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
         definition = _definition(name, schema_dir)
         options = definition.get("oneOf")
         if not isinstance(options, list) or not options:
-            found.append(Problem(shown, 1, 1, where, "missing vocabulary (expected a oneOf "
-                                 'list of {"const", "title", "description"})'))
+            found.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    where,
+                    "missing vocabulary (expected a oneOf "
+                    'list of {"const", "title", "description"})',
+                )
+            )
             continue
         seen = set()
         for i, option in enumerate(options):
-            missing = [k for k in ("const", "title", "description")
-                       if not isinstance(option, dict) or not isinstance(option.get(k), str)]
+            missing = [
+                k
+                for k in ("const", "title", "description")
+                if not isinstance(option, dict) or not isinstance(option.get(k), str)
+            ]
             if missing:
-                found.append(Problem(shown, 1, 1, f"{where}.oneOf[{i}]",
-                                     f"missing {', '.join(missing)} (expected every value with "
-                                     "a const, a title and a one-line description)"))
+                found.append(
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        f"{where}.oneOf[{i}]",
+                        f"missing {', '.join(missing)} (expected every value with "
+                        "a const, a title and a one-line description)",
+                    )
+                )
             elif option["const"] in seen:
-                found.append(Problem(shown, 1, 1, f"{where}.oneOf[{i}]",
-                                     f"duplicate value {option['const']!r} (expected each once)"))
+                found.append(
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        f"{where}.oneOf[{i}]",
+                        f"duplicate value {option['const']!r} (expected each once)",
+                    )
+                )
             else:
                 seen.add(option["const"])
     return found
@@ -97,10 +122,11 @@ def vocabulary(name: str, schema_dir: Path = SCHEMA_DIR) -> Vocabulary:
     if found:
         raise DataError(found)
     definition = _definition(name, schema_dir)
-    terms = tuple(Term(o["const"], o["title"], o["description"],
-                       o.get("x-plural-title", o["title"])) for o in definition["oneOf"])
-    return Vocabulary(name, definition.get("title", name), definition.get("description", ""),
-                      terms)
+    terms = tuple(
+        Term(o["const"], o["title"], o["description"], o.get("x-plural-title", o["title"]))
+        for o in definition["oneOf"]
+    )
+    return Vocabulary(name, definition.get("title", name), definition.get("description", ""), terms)
 
 
 def all_vocabularies(schema_dir: Path = SCHEMA_DIR) -> list[Vocabulary]:

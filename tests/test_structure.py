@@ -17,12 +17,18 @@ TEMPLATES = sorted((ROOT / "macros" / "templates").rglob("*.html"))
 PYTHON = MACROS + sorted((ROOT / "tests").glob("*.py"))
 
 # Small helpers of render.py that build one element (or match one) may hold a tag literal.
-TAG_ALLOWED = {("render.py", "markdown_inline"), ("render.py", "link"),
-               ("render.py", "_wrap_run"), ("render.py", "_PLACEHOLDER")}
-HTML_ELEMENTS = ("a|abbr|article|aside|b|blockquote|br|button|caption|cite|code|dd|details|div|"
-                 "dl|dt|em|figure|footer|form|h[1-6]|header|hr|i|iframe|img|input|li|main|nav|"
-                 "ol|p|pre|script|section|small|span|strong|style|sub|summary|sup|svg|table|"
-                 "tbody|td|th|thead|time|tr|u|ul")
+TAG_ALLOWED = {
+    ("render.py", "markdown_inline"),
+    ("render.py", "link"),
+    ("render.py", "_wrap_run"),
+    ("render.py", "_PLACEHOLDER"),
+}
+HTML_ELEMENTS = (
+    "a|abbr|article|aside|b|blockquote|br|button|caption|cite|code|dd|details|div|"
+    "dl|dt|em|figure|footer|form|h[1-6]|header|hr|i|iframe|img|input|li|main|nav|"
+    "ol|p|pre|script|section|small|span|strong|style|sub|summary|sup|svg|table|"
+    "tbody|td|th|thead|time|tr|u|ul"
+)
 TAG = re.compile(rf"</?(?:{HTML_ELEMENTS})(?:[\s/>]|$)", re.I)
 
 
@@ -45,8 +51,11 @@ def strings_by_owner(path: Path):
             for child in ast.iter_child_nodes(node):
                 yield from visit(child, names[0] if names else owner)
             return
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and id(node) not in docstrings:
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ):
             yield owner, node.value
         for child in ast.iter_child_nodes(node):
             yield from visit(child, owner)
@@ -56,8 +65,11 @@ def strings_by_owner(path: Path):
 
 @pytest.mark.parametrize("path", MACROS, ids=lambda p: p.name)
 def test_no_html_tag_in_python_outside_render_helpers(path):
-    found = [(owner, text) for owner, text in strings_by_owner(path)
-             if TAG.search(text) and (path.name, owner) not in TAG_ALLOWED]
+    found = [
+        (owner, text)
+        for owner, text in strings_by_owner(path)
+        if TAG.search(text) and (path.name, owner) not in TAG_ALLOWED
+    ]
     assert found == [], "HTML belongs in macros/templates/"
 
 
@@ -86,16 +98,18 @@ def test_markup_is_made_only_where_its_safety_is_established():
 
 def test_no_sys_path_edits():
     for path in PYTHON + [ROOT / "mkdocs.yml"]:
-        assert not re.search(r"sys\.path\s*(\.(insert|append)|\[|\+?=)", path.read_text()), \
+        assert not re.search(r"sys\.path\s*(\.(insert|append)|\[|\+?=)", path.read_text()), (
             path.name
+        )
 
 
 NUMBER = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 COUNTED = r"(?:criteria|questions|answers|tests|cases|concepts|sources|claims|episodes)"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "docs").rglob("*.md")),
-                         ids=lambda p: str(p.relative_to(ROOT / "docs")))
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "docs").rglob("*.md")), ids=lambda p: str(p.relative_to(ROOT / "docs"))
+)
 def test_docs_take_counts_from_data(path):
     typed = re.findall(rf"\b{NUMBER}\s+\[?(?:\w+\s+)?\[?{COUNTED}\b", path.read_text(), re.I)
     assert typed == [], "use {{ counts.<name> | number_word }}"

@@ -12,24 +12,35 @@ from macros.derive import alternative_verdicts, build_index, case_verdict, count
 from macros.model import Project
 
 
-def made_up(profiles: dict[str, dict[str, str]], cases: dict | None = None,
-            claims: list | None = None) -> Project:
+def made_up(
+    profiles: dict[str, dict[str, str]], cases: dict | None = None, claims: list | None = None
+) -> Project:
     """A project with the criteria named in the profiles (in order) and these concepts."""
     criterion_ids = list(next(iter(profiles.values())))
-    criteria = {c: {"order": i, "title": c.title(), "values": [], "sources": ["s"]}
-                for i, c in enumerate(criterion_ids, 1)}
-    concepts = {c: {"title": c.title(), "profile": p, "sources": ["s"]}
-                for c, p in profiles.items()}
-    return Project(cases=cases or {}, concepts=concepts, criteria=criteria,
-                   sources={"s": {"title": "S"}}, argument={"claims": claims or []})
+    criteria = {
+        c: {"order": i, "title": c.title(), "values": [], "sources": ["s"]}
+        for i, c in enumerate(criterion_ids, 1)
+    }
+    concepts = {
+        c: {"title": c.title(), "profile": p, "sources": ["s"]} for c, p in profiles.items()
+    }
+    return Project(
+        cases=cases or {},
+        concepts=concepts,
+        criteria=criteria,
+        sources={"s": {"title": "S"}},
+        argument={"claims": claims or []},
+    )
 
 
 # Four criteria a..d; three concepts that differ on some of them.
-FOUR = made_up({
-    "alliance": {"a": "x", "b": "x", "c": "x", "d": "x"},
-    "cooperation": {"a": "y", "b": "y", "c": "y", "d": "y"},
-    "partnership": {"a": "y", "b": "x", "c": "z", "d": "y"},
-})
+FOUR = made_up(
+    {
+        "alliance": {"a": "x", "b": "x", "c": "x", "d": "x"},
+        "cooperation": {"a": "y", "b": "y", "c": "y", "d": "y"},
+        "partnership": {"a": "y", "b": "x", "c": "z", "d": "y"},
+    }
+)
 
 
 def coding(a, b, c, d):
@@ -87,7 +98,9 @@ def case(values: dict[str, str], alternatives: dict[str, str] | None = None, **e
 
 
 def test_case_verdict_reads_the_main_values_not_the_alternatives():
-    assert case_verdict(case(coding("y", "y", "y", "x"), {"d": "y"}), FOUR).score("cooperation") == 3
+    assert (
+        case_verdict(case(coding("y", "y", "y", "x"), {"d": "y"}), FOUR).score("cooperation") == 3
+    )
 
 
 def test_one_alternative_gives_one_more_verdict():
@@ -98,11 +111,12 @@ def test_one_alternative_gives_one_more_verdict():
 
 
 def test_several_alternatives_also_give_the_verdict_with_all_of_them():
-    results = dict(alternative_verdicts(case(coding("y", "y", "y", "y"),
-                                             {"a": "x", "c": "x"}), FOUR))
+    results = dict(
+        alternative_verdicts(case(coding("y", "y", "y", "y"), {"a": "x", "c": "x"}), FOUR)
+    )
     assert set(results) == {"a", "c", "*"}
     assert results["a"].concept == results["c"].concept == "cooperation"  # one change: 3 of 4
-    assert results["*"].concept is None                                  # both: 2 and 2
+    assert results["*"].concept is None  # both: 2 and 2
     assert set(results["*"].contenders) == {"alliance", "cooperation"}
 
 
@@ -111,9 +125,11 @@ def test_no_alternative_no_extra_verdict():
 
 
 def test_related_links_are_made_symmetric_and_sorted():
-    cases = {"b": case(coding("x", "x", "x", "x"), related=["a"]),
-             "a": case(coding("x", "x", "x", "x"), related=["c", "b"]),
-             "c": case(coding("x", "x", "x", "x"))}
+    cases = {
+        "b": case(coding("x", "x", "x", "x"), related=["a"]),
+        "a": case(coding("x", "x", "x", "x"), related=["c", "b"]),
+        "c": case(coding("x", "x", "x", "x")),
+    }
     related = build_index(made_up(FOUR_PROFILES, cases)).related
     assert related == {"a": ["b", "c"], "b": ["a"], "c": ["a"]}
 
@@ -122,8 +138,9 @@ FOUR_PROFILES = {c: FOUR.concepts[c]["profile"] for c in FOUR.concepts}
 
 
 def test_citations_say_what_cites_a_source_and_where():
-    claims = [{"id": "first-claim", "kind": "premise", "statement": "s", "sources": ["s"],
-               "cases": ["a"]}]
+    claims = [
+        {"id": "first-claim", "kind": "premise", "statement": "s", "sources": ["s"], "cases": ["a"]}
+    ]
     cases = {"a": case(coding("x", "x", "x", "x"))}
     index = build_index(made_up(FOUR_PROFILES, cases, claims))
     kinds = [(c.kind, c.url, c.anchor, c.name) for c in index.citations["s"]]
@@ -134,8 +151,15 @@ def test_citations_say_what_cites_a_source_and_where():
 
 
 def test_counts():
-    cases = {"a": case(coding("x", "x", "x", "x")),
-             "b": case(coding("x", "x", "x", "x"), role="reference")}
+    cases = {
+        "a": case(coding("x", "x", "x", "x")),
+        "b": case(coding("x", "x", "x", "x"), role="reference"),
+    }
     assert counts(made_up(FOUR_PROFILES, cases)) == {
-        "cases": 2, "concepts": 3, "criteria": 4, "sources": 1, "claims": 0,
-        "roles": {"essay-case": 1, "reference": 1}}
+        "cases": 2,
+        "concepts": 3,
+        "criteria": 4,
+        "sources": 1,
+        "claims": 0,
+        "roles": {"essay-case": 1, "reference": 1},
+    }

@@ -39,7 +39,7 @@ def test_case_page_shows_the_case_with_schema_labels(minimal_site):
     assert f"<dt>Role</dt><dd>{vocabulary('role')['essay-case'].title}</dd>" in html
     assert f"<dd>{vocabulary('form')['diplomatic'].title}</dd>" in html
     assert '<a href="../../criteria/#threat-type">Threat type</a>' in html
-    assert '<a href="../second-case/">Second case</a>' in html          # related
+    assert '<a href="../second-case/">Second case</a>' in html  # related
     assert '<a href="../../argument/#first-claim">Claim 1</a>: Definition' in html
     assert 'href="../../sources/#test-book"' in html
 
@@ -61,8 +61,10 @@ def test_cases_index_groups_by_role_in_schema_order(minimal_site):
     page = publish.part(minimal_site, "cases_index", url("cases"))
     roles = vocabulary("role")
     headings = re.findall(r"^## (.*) \{#(.*)\}$", page, flags=re.M)
-    assert headings == [(roles["essay-case"].plural_title, "essay-case"),
-                        (roles["counter-evidence"].plural_title, "counter-evidence")]
+    assert headings == [
+        (roles["essay-case"].plural_title, "essay-case"),
+        (roles["counter-evidence"].plural_title, "counter-evidence"),
+    ]
 
 
 def test_argument_shows_who_answers_an_objection(minimal_site):
@@ -76,7 +78,7 @@ def test_data_text_is_escaped_and_jinja_in_it_is_printed_as_typed(tmp_path):
     data = overlay(FIXTURES / "minimal", tmp_path / "none", tmp_path / "data")
     path = data / "cases" / "first-case.yml"
     text = path.read_text()
-    text = text.replace("title: The first case", "title: \"A <i>title</i> {{ 7*191 }}\"")
+    text = text.replace("title: The first case", 'title: "A <i>title</i> {{ 7*191 }}"')
     text = text.replace('"Something happened."', '"<b>bold</b> {% if 1 %}1337{% endif %} *em*"')
     path.write_text(text)
     site = Site(load_project(data))
@@ -96,8 +98,10 @@ def test_templates_escape_and_refuse_unknown_names():
 
 
 def test_markdown_is_the_one_filter_that_makes_data_html():
-    assert str(templates.markdown("<script>x</script> *a*")) == \
-        "<p>&lt;script&gt;x&lt;/script&gt; <em>a</em></p>"
+    assert (
+        str(templates.markdown("<script>x</script> *a*"))
+        == "<p>&lt;script&gt;x&lt;/script&gt; <em>a</em></p>"
+    )
     assert str(templates.markdown("*a*", inline=True)) == "<em>a</em>"
 
 
@@ -109,12 +113,14 @@ def test_number_word(number, word):
 def test_every_template_is_used():
     used = {f"parts/{name}.html" for name in publish.PARTS}
     used |= {"pages/case.html", "pages/concept.html", "_macros.html"}
-    found = {str(p.relative_to(templates.TEMPLATE_DIR))
-             for p in templates.TEMPLATE_DIR.rglob("*.html")}
+    found = {
+        str(p.relative_to(templates.TEMPLATE_DIR)) for p in templates.TEMPLATE_DIR.rglob("*.html")
+    }
     assert found == used
 
 
 # ----- the MkDocs glue, with a stand-in for mkdocs-macros' env ------------------------------
+
 
 class Env:
     def __init__(self):
@@ -139,8 +145,14 @@ def test_glue_registers_every_part_and_the_counts():
     mkdocs_glue.define_env(env)
     assert set(env.macros) == set(publish.PARTS)
     assert env.filters["number_word"](4) == "four"
-    assert set(env.variables["counts"]) >= {"cases", "concepts", "criteria", "sources", "claims",
-                                            "roles"}
+    assert set(env.variables["counts"]) >= {
+        "cases",
+        "concepts",
+        "criteria",
+        "sources",
+        "claims",
+        "roles",
+    }
 
 
 def test_macro_that_renders_nothing_fails(monkeypatch):
@@ -163,9 +175,14 @@ def test_reference_macro_refuses_an_unknown_source():
         env.macros["reference"]("nope")
 
 
-@pytest.mark.parametrize("period, shown", [({"start": "1992", "end": "1997"}, "1992–1997"),
-                                           ({"start": "2015"}, "2015–present"),
-                                           ({"start": "2016", "end": "2016"}, "2016")])
+@pytest.mark.parametrize(
+    "period, shown",
+    [
+        ({"start": "1992", "end": "1997"}, "1992–1997"),
+        ({"start": "2015"}, "2015–present"),
+        ({"start": "2016", "end": "2016"}, "2016"),
+    ],
+)
 def test_period(period, shown):
     template = templates.ENV.from_string('{% from "_macros.html" import period %}{{ period(p) }}')
     assert template.render(p=period) == shown

@@ -18,11 +18,17 @@ import pytest
 from conftest import FIXTURES, ROOT, copy_repo, mkdocs_build
 from macros.vocabulary import VOCABULARIES, all_vocabularies, problems, vocabulary
 
-NEW_ROLE = {"const": "mediation-attempt", "title": "Mediation attempt (made up)",
-            "description": "A made-up role for this test.",
-            "x-plural-title": "Mediation attempts (made up)"}
-NEW_STATUS = {"const": "disputed", "title": "Disputed among the sources (made up)",
-              "description": "A made-up status for this test."}
+NEW_ROLE = {
+    "const": "mediation-attempt",
+    "title": "Mediation attempt (made up)",
+    "description": "A made-up role for this test.",
+    "x-plural-title": "Mediation attempts (made up)",
+}
+NEW_STATUS = {
+    "const": "disputed",
+    "title": "Disputed among the sources (made up)",
+    "description": "A made-up status for this test.",
+}
 
 
 def test_every_vocabulary_is_complete():
@@ -54,8 +60,10 @@ def use_values(case_file: Path) -> None:
     text = text.replace("role: essay-case", "role: mediation-attempt", 1)
     text = text.replace("role: counter-evidence", "role: mediation-attempt", 1)
     if "fact_checks:" not in text:
-        text += ('fact_checks:\n  - essay: "It says so."\n    finding: "Sources differ."\n'
-                 "    status: disputed\n    sources: [test-book]\n")
+        text += (
+            'fact_checks:\n  - essay: "It says so."\n    finding: "Sources differ."\n'
+            "    status: disputed\n    sources: [test-book]\n"
+        )
     else:
         text = re.sub(r"status: \w+", "status: disputed", text, count=1)
     case_file.write_text(text)
@@ -82,8 +90,14 @@ for name in ("cases_index", "comparison_table", "vocabulary"):
 
 
 def run(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=repo, capture_output=True, text=True,
-                          timeout=120, env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin"})
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin"},
+    )
 
 
 def test_a_value_added_to_the_schema_shows_labelled_everywhere(tmp_path):
@@ -95,15 +109,20 @@ def test_a_value_added_to_the_schema_shows_labelled_everywhere(tmp_path):
     result = run(repo, "-c", RENDER)
     assert result.returncode == 0, result.stderr
     html = result.stdout
-    assert html.count(NEW_ROLE["title"]) >= 3          # case page, comparison, about
-    assert NEW_ROLE["x-plural-title"] in html          # its group on /cases/
+    assert html.count(NEW_ROLE["title"]) >= 3  # case page, comparison, about
+    assert NEW_ROLE["x-plural-title"] in html  # its group on /cases/
     assert NEW_ROLE["description"] in html
-    assert html.count(NEW_STATUS["title"]) >= 2        # the fact-check, about
+    assert html.count(NEW_STATUS["title"]) >= 2  # the fact-check, about
 
 
-@pytest.mark.parametrize("broken", [{"const": "no-title", "description": "d"},
-                                    {"const": "essay-case", "title": "t", "description": "d"}],
-                         ids=["missing-title", "duplicate"])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"const": "no-title", "description": "d"},
+        {"const": "essay-case", "title": "t", "description": "d"},
+    ],
+    ids=["missing-title", "duplicate"],
+)
 def test_a_value_without_a_label_fails_the_check_not_the_build(tmp_path, broken):
     repo = small_repo(tmp_path)
     add_values(repo, role=broken, status=None)
