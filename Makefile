@@ -1,26 +1,35 @@
-# `make help` lists the targets. Everything runs inside .venv/, created on first use.
+# `make help` lists the targets. Everything runs inside .venv/, created on first use;
+# tests/setup.sh does the setting up (and says what it is doing).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test build check clean bench
+.PHONY: help serve test test-fast lint build check clean bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	touch $(STAMP)
+	@bash tests/setup.sh venv $(VENV)
+	@touch $(STAMP)
 
 serve: $(STAMP) ## set up and serve the site on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) ## set up and run every test (data, build, links, browser)
-	$(PY) -m pytest -n 2 --dist loadfile tests
+test: $(STAMP) ## set up and run every test (lint, data, views, build, links, HTML, browser)
+	$(PY) -m ruff check .
+	@bash tests/setup.sh java
+	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
+	  echo "==> running every test (two workers; the site is built once per worker)" && \
+	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -n 2 --dist loadfile tests
+
+test-fast: $(STAMP) ## the unit tests: loader, checks, verdict rule, views, templates (no build, no browser)
+	$(PY) -m pytest -q -m "not slow" tests
+
+lint: $(STAMP) ## ruff check (and, once the tree is formatted, ruff format --check)
+	$(PY) -m ruff check .
 
 build: $(STAMP) ## build the static site into site/ (replaced only if the build succeeds)
 	rm -rf site.tmp
@@ -34,4 +43,4 @@ bench: $(STAMP) ## measure build time, memory, page weight and Lighthouse scores
 	$(PY) bench/run.py
 
 clean: ## remove the built site and caches (keeps .venv)
-	rm -rf site site.tmp .pytest_cache
+	rm -rf site site.tmp .pytest_cache .ruff_cache

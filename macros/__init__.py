@@ -1,11 +1,12 @@
-"""The site's core: load, validate, derive, render. Plain Python; nothing here imports mkdocs.
+"""The site's core, a pipeline: load (yamlfile.py) → check (schema.py, vocabulary.py,
+model.py) → derive (derive.py) → view (view.py) → templates (templates.py, templates/) →
+pages (publish.py, render.py). Plain Python; only mkdocs_glue.py knows about MkDocs.
 
-mkdocs-macros imports this package (`module_name: macros`) and calls `define_env`;
-`mkdocs_hooks.py` is the only module that knows about MkDocs.
+mkdocs-macros imports this package (`module_name: macros`) and calls `define_env`.
 """
 
 
 def define_env(env):  # mkdocs-macros entry point
-    from .glue import define_env as _define_env
+    from .mkdocs_glue import define_env as _define_env
 
     _define_env(env)

@@ -1,12 +1,15 @@
 """`python -m macros check`: validate every data file and print every problem."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
+from .derive import counts
 from .errors import DataError, printable
-from .model import DATA_DIR, load_project
+from .model import DATA_DIR
+from .view import load_site
 
 
 def main(argv=None) -> int:
@@ -17,16 +20,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     notes: list[str] = []
     try:
-        project = load_project(args.data_dir, notes)
+        site = load_site(args.data_dir, notes)
     except DataError as error:
         print(error.report(), file=sys.stderr)
         return 1
     finally:
         for note in notes:
             print(f"note: {printable(note)}", file=sys.stderr)
-    print(f"data OK: {len(project.cases)} cases, {len(project.concepts)} concepts, "
-          f"{len(project.criteria)} criteria, {len(project.sources)} sources, "
-          f"{len(project.argument['claims'])} claims")
+    n = counts(site.p)
+    print(
+        f"data OK: {n['cases']} cases, {n['concepts']} concepts, {n['criteria']} criteria, "
+        f"{n['sources']} sources, {n['claims']} claims"
+    )
     return 0
 
 

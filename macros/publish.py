@@ -1,0 +1,75 @@
+"""Write the site's data-driven Markdown: each generated page and each part of a
+hand-written page is view data (view.py) laid out by a template (templates/), then turned
+into page Markdown by render.page_markdown (headings for the table of contents, the finished
+HTML held out of the Markdown step).
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from .render import page_markdown, text
+from .templates import render_template
+from .urls import doc_path
+from .view import Site
+
+# The parts hand-written pages call as macros, e.g. {{ comparison_table() }}: each is the
+# view method of that name, laid out by templates/parts/<name>.html.
+PARTS = (
+    "comparison_table",
+    "concepts_side_by_side",
+    "cases_index",
+    "concept_index",
+    "criteria_section",
+    "bibliography",
+    "argument",
+    "reference",
+    "vocabulary",
+)
+
+
+def part(site: Site, name: str, here: str, *args) -> str:
+    """Page Markdown for one part of the hand-written page at URL `here`."""
+    html = render_template(f"parts/{name}.html", **getattr(site, name)(here, *args))
+    if not html.strip():  # an empty table is a bug to report, not a page to publish
+        raise ValueError(f"{name}() produced nothing: is its part of data/ empty?")
+    return page_markdown(html)
+
+
+def front_matter(fields: dict) -> str:
+    return "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def case_page(site: Site, case_id: str) -> str:
+    case = site.p.cases[case_id]
+    # Escaped: the theme prints the title and description into <head> as they are.
+    meta = {
+        "title": text(case["short_title"]),
+        "render_macros": False,
+        "description": text(case["title"]),
+    }
+    html = render_template("pages/case.html", case=site.case_page(case_id))
+    return front_matter(meta) + page_markdown(html)
+
+
+def concept_page(site: Site, concept_id: str) -> str:
+    concept = site.p.concepts[concept_id]
+    meta = {
+        "title": text(concept["title"]),
+        "render_macros": False,
+        "description": text(concept["summary"][:300]),
+    }
+    html = render_template("pages/concept.html", concept=site.concept_page(concept_id))
+    return front_matter(meta) + page_markdown(html)
+
+
+def generated_pages(site: Site) -> dict[str, str]:
+    """{docs-relative path: Markdown} for every page made from data files."""
+    pages = {doc_path("case", case_id): case_page(site, case_id) for case_id in site.p.cases}
+    pages.update(
+        {
+            doc_path("concept", concept_id): concept_page(site, concept_id)
+            for concept_id in site.p.concepts
+        }
+    )
+    return pages

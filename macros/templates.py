@@ -1,0 +1,86 @@
+"""The core's own Jinja environment: page layout and wording live in macros/templates/.
+
+Python prepares plain view data (view.py); templates present it. Everything a template
+prints is escaped (autoescape), and a name it does not know is an error (StrictUndefined).
+Data never becomes template source, so Jinja typed into data is printed as typed.
+
+Markup enters a template already safe from three places only: `markdown` below (sanitised
+Markdown from data, the one way data text becomes HTML), `heading` below (the heading
+markers that render.page_markdown turns into Markdown headings), and the formatted
+references of bibliography.format_references (CSL output of escaped fields).
+
+This environment is separate from the one mkdocs-macros uses for hand-written pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import render
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+
+
+def markdown(value: str, inline: bool = False) -> Markup:
+    """Data text (Markdown) as sanitised HTML: a block, or one paragraph without its <p>."""
+    return Markup(render.markdown_inline(value) if inline else render.markdown_block(value))
+
+
+def heading(level: int, title: str, anchor: str) -> Markup:
+    """A heading of the page; it reaches the table of contents as a Markdown heading."""
+    return Markup(render.heading(level, title, anchor))
+
+
+def number_word(number: int) -> str:
+    """'four' for 4 (up to twenty), digits above: for counts in running prose."""
+    return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["markdown"] = markdown
+    env.filters["number_word"] = number_word
+    env.globals["heading"] = heading
+    return env
+
+
+ENV = _environment()
+
+
+def render_template(name: str, /, **context) -> str:
+    """The HTML of one template (with heading markers), from view data."""
+    return ENV.get_template(name).render(**context)

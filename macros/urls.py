@@ -1,0 +1,35 @@
+"""Where every page lives: the site's one URL scheme.
+
+URLs are site-relative and end in a slash ('cases/syria-civil-war/'); `render.href` turns
+them into links relative to the page they are written into.
+"""
+
+from __future__ import annotations
+
+PAGES = {
+    "home": "",
+    "argument": "argument/",
+    "concepts": "concepts/",
+    "concept": "concepts/{id}/",
+    "criteria": "criteria/",
+    "cases": "cases/",
+    "case": "cases/{id}/",
+    "comparison": "comparison/",
+    "sources": "sources/",
+    "about": "about/",
+}
+# Page kinds written from data (one page per entry); the others are hand-written in docs/.
+GENERATED = ("case", "concept")
+
+
+def url(kind: str, entry_id: str = "") -> str:
+    """The URL of a page: url('case', 'syria-civil-war') == 'cases/syria-civil-war/'."""
+    pattern = PAGES[kind]
+    if ("{id}" in pattern) != bool(entry_id):
+        raise ValueError(f"url({kind!r}, {entry_id!r}): an id goes with {', '.join(GENERATED)}")
+    return pattern.format(id=entry_id)
+
+
+def doc_path(kind: str, entry_id: str) -> str:
+    """The docs-relative file of a generated page: 'cases/syria-civil-war.md'."""
+    return url(kind, entry_id).rstrip("/") + ".md"

@@ -1,0 +1,466 @@
+"""The Site view: plain view data for every page kind, from a checked Project.
+
+Nothing here is HTML or page wording: each method returns the facts a template in
+macros/templates/ lays out. Each method that feeds a page part takes `here`, the URL of the
+page it is written into (e.g. 'cases/x/'), so that every link is relative and the site works
+from any base path. Text from data stays as typed: templates escape it, or pass Markdown
+fields through their `markdown` filter.
+"""
+
+from __future__ import annotations
+
+import stat
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import derive, vocabulary
+from .bibliography import format_references, short_cite
+from .errors import DataError
+from .model import DATA_DIR, Project, load_project
+from .render import href
+from .urls import url
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    concept: Link | None  # the concept, or None when indeterminate
+    contenders: tuple[str, ...]  # titles of the concepts with the highest score
+    best: int  # the highest score
+    total: int  # number of criteria
+    css: str  # the concept id, or 'indeterminate'
+
+
+def source_language(source: dict) -> str:
+    """A reference's title is in the source's language; the rest of the page is English.
+    '' for English."""
+    lang = source.get("language", "en")
+    return "" if lang.startswith("en") else lang
+
+
+class Site:
+    """Everything derived from one Project; cheap to query page by page."""
+
+    def __init__(self, project: Project):
+        self.p = project
+        self.index = derive.build_index(project)
+        self.verdicts = {cid: derive.case_verdict(c, project) for cid, c in project.cases.items()}
+        self.vocab = {v.name: v for v in vocabulary.all_vocabularies()}
+        self.counts = derive.counts(project)
+
+    @cached_property
+    def references(self):
+        """{source id: formatted reference (safe HTML)}, in the style's order."""
+        return format_references(self.p.sources)
+
+    @cached_property
+    def claim_numbers(self) -> dict[str, int]:
+        return {c["id"]: n for n, c in enumerate(self.p.argument["claims"], 1)}
+
+    def claim(self, claim_id: str) -> dict:
+        return self.p.argument["claims"][self.claim_numbers[claim_id] - 1]
+
+    # ----- small pieces -------------------------------------------------------------------
+
+    def source_links(self, here: str, ids: list[str]) -> list[Link]:
+        return [Link(href(here, url("sources"), s), short_cite(self.p.sources[s])) for s in ids]
+
+    def sourced(self, here: str, item: dict) -> dict:
+        return {"text": item["text"], "sources": self.source_links(here, item["sources"])}
+
+    def case_link(self, here: str, case_id: str) -> Link:
+        return Link(href(here, url("case", case_id)), self.p.cases[case_id]["short_title"])
+
+    def concept_link(self, here: str, concept_id: str) -> Link:
+        return Link(href(here, url("concept", concept_id)), self.p.concepts[concept_id]["title"])
+
+    def criterion_link(self, here: str, criterion_id: str) -> Link:
+        return Link(
+            href(here, url("criteria"), criterion_id), self.p.criteria[criterion_id]["title"]
+        )
+
+    def claim_link(self, here: str, claim_id: str) -> dict:
+        """A claim's link: the template words it ('Claim 3')."""
+        return {
+            "href": href(here, url("argument"), claim_id),
+            "number": self.claim_numbers[claim_id],
+        }
+
+    def value_label(self, criterion_id: str, value_id: str) -> str:
+        return self.p.value_label(criterion_id, value_id)
+
+    def verdict(self, here: str, verdict: derive.Verdict) -> VerdictView:
+        return VerdictView(
+            self.concept_link(here, verdict.concept) if verdict.decided else None,
+            tuple(self.p.concepts[c]["title"] for c in verdict.contenders),
+            verdict.score(verdict.contenders[0]) if verdict.contenders else 0,
+            verdict.total,
+            verdict.concept or "indeterminate",
+        )
+
+    def page_sources(self, here: str, ids: list[str]) -> list[dict]:
+        unique = sorted(dict.fromkeys(ids), key=lambda s: short_cite(self.p.sources[s]))
+        return [
+            {"link": link, "reference": self.references[s]}
+            for s, link in zip(unique, self.source_links(here, unique), strict=True)
+        ]
+
+    def role_order(self, case_id: str) -> tuple:
+        case = self.p.cases[case_id]
+        return (self.vocab["role"].values().index(case["role"]), case["period"]["start"], case_id)
+
+    # ----- generated pages ------------------------------------------------------------------
+
+    def case_page(self, case_id: str) -> dict:
+        """View of /cases/<id>/."""
+        here = url("case", case_id)
+        case = self.p.cases[case_id]
+        verdict = self.verdicts[case_id]
+        coding = []
+        for criterion_id in self.p.criteria:
+            entry = case["coding"][criterion_id]
+            alternative = entry.get("alternative")
+            coding.append(
+                {
+                    "id": criterion_id,
+                    "criterion": self.criterion_link(here, criterion_id),
+                    "value": self.value_label(criterion_id, entry["value"]),
+                    "rationale": entry["rationale"],
+                    "sources": self.source_links(here, entry["sources"]),
+                    "alternative": alternative
+                    and {
+                        "value": self.value_label(criterion_id, alternative["value"]),
+                        "argument": alternative["argument"],
+                        "sources": self.source_links(here, alternative["sources"]),
+                    },
+                }
+            )
+        matches = [
+            {
+                "concept": self.concept_link(here, concept_id),
+                "count": len(verdict.matches[concept_id]),
+                "total": verdict.total,
+                "criteria": [self.p.criteria[c]["title"] for c in verdict.matches[concept_id]],
+            }
+            for concept_id in self.p.concepts
+        ]
+        alternatives = []
+        for criterion_id, alt_verdict in derive.alternative_verdicts(case, self.p):
+            every = criterion_id == "*"
+            alternatives.append(
+                {
+                    "every": every,
+                    "criterion": None if every else self.p.criteria[criterion_id]["title"],
+                    "value": None
+                    if every
+                    else self.value_label(
+                        criterion_id, case["coding"][criterion_id]["alternative"]["value"]
+                    ),
+                    "verdict": self.verdict(here, alt_verdict),
+                    "changed": alt_verdict.concept != verdict.concept,
+                }
+            )
+        return {
+            "id": case_id,
+            "title": case["title"],
+            "role": self.vocab["role"][case["role"]],
+            "period": case["period"],
+            "region": case["region"],
+            "forms": [self.vocab["form"][f] for f in case["forms"]],
+            "verdict": self.verdict(here, verdict),
+            "verdict_href": href(here, here, "verdict"),
+            "method_href": href(here, url("about"), "method"),
+            "last_reviewed": case["last_reviewed"],
+            "summary": [self.sourced(here, p) for p in case["summary"]],
+            "essay_use": case["essay_use"],
+            "fact_checks": [
+                {
+                    "status": self.vocab["fact_check_status"][c["status"]],
+                    "essay": c["essay"],
+                    "finding": c["finding"],
+                    "sources": self.source_links(here, c["sources"]),
+                }
+                for c in case.get("fact_checks", [])
+            ],
+            "coding": coding,
+            "matches": matches,
+            "alternatives": alternatives,
+            "claims": [
+                {
+                    "link": self.claim_link(here, c),
+                    "kind": self.vocab["claim_kind"][self.claim(c)["kind"]],
+                }
+                for c in self.index.claims_by_case.get(case_id, [])
+            ],
+            "related": [self.case_link(here, r) for r in self.index.related[case_id]],
+            "page_sources": self.page_sources(here, derive.sources_in(case)),
+        }
+
+    def concept_page(self, concept_id: str) -> dict:
+        """View of /concepts/<id>/."""
+        here = url("concept", concept_id)
+        concept = self.p.concepts[concept_id]
+        profile = concept["profile"]
+        criteria = []
+        for criterion_id, criterion in self.p.criteria.items():
+            meets, fails = [], []
+            for case_id, case in self.p.cases.items():
+                hit = case["coding"][criterion_id]["value"] == profile[criterion_id]
+                (meets if hit else fails).append(self.case_link(here, case_id))
+            criteria.append(
+                {
+                    "criterion": self.criterion_link(here, criterion_id),
+                    "question": criterion["question"],
+                    "value": self.value_label(criterion_id, profile[criterion_id]),
+                    "meets": meets,
+                    "fails": fails,
+                }
+            )
+        definition = concept.get("essay_definition")
+        return {
+            "id": concept_id,
+            "title": concept["title"],
+            "summary": concept["summary"],
+            "also_called": concept.get("also_called", []),
+            "essay_definition": definition and self.sourced(here, definition),
+            "literature": [self.sourced(here, item) for item in concept["literature"]],
+            "criteria": criteria,
+            "cases": [
+                self.case_link(here, cid)
+                for cid, v in self.verdicts.items()
+                if v.concept == concept_id
+            ],
+            "claims": [
+                self.claim_link(here, c) for c in self.index.claims_by_concept.get(concept_id, [])
+            ],
+            "page_sources": self.page_sources(here, derive.sources_in(concept)),
+        }
+
+    # ----- parts of hand-written pages (one macro each) -------------------------------------
+
+    def concept_index(self, here: str) -> dict:
+        return {
+            "concepts": [
+                {"link": self.concept_link(here, cid), "summary": c["summary"]}
+                for cid, c in self.p.concepts.items()
+            ]
+        }
+
+    def criteria_section(self, here: str) -> dict:
+        criteria = []
+        for criterion_id, criterion in self.p.criteria.items():
+            answers = [
+                {
+                    "id": value["id"],
+                    "label": value["label"],
+                    "description": value["description"],
+                    "concepts": [
+                        self.concept_link(here, cid)
+                        for cid, c in self.p.concepts.items()
+                        if c["profile"][criterion_id] == value["id"]
+                    ],
+                    "cases": [
+                        self.case_link(here, cid)
+                        for cid, c in self.p.cases.items()
+                        if c["coding"][criterion_id]["value"] == value["id"]
+                    ],
+                }
+                for value in criterion["values"]
+            ]
+            criteria.append(
+                {
+                    "id": criterion_id,
+                    "order": criterion["order"],
+                    "title": criterion["title"],
+                    "question": criterion["question"],
+                    "explanation": criterion["explanation"],
+                    "answers": answers,
+                    "sources": self.source_links(here, criterion["sources"]),
+                    "claims": [
+                        self.claim_link(here, c)
+                        for c in self.index.claims_by_criterion.get(criterion_id, [])
+                    ],
+                }
+            )
+        return {"criteria": criteria}
+
+    def cases_index(self, here: str) -> dict:
+        groups = []
+        for role in self.vocab["role"].terms:
+            ids = sorted(
+                (cid for cid, c in self.p.cases.items() if c["role"] == role.value),
+                key=lambda i: (self.p.cases[i]["period"]["start"], i),
+            )
+            if ids:
+                groups.append(
+                    {
+                        "role": role,
+                        "cases": [
+                            {
+                                "link": self.case_link(here, cid),
+                                "period": self.p.cases[cid]["period"],
+                                "region": self.p.cases[cid]["region"],
+                                "verdict": self.verdict(here, self.verdicts[cid]),
+                            }
+                            for cid in ids
+                        ],
+                    }
+                )
+        return {"groups": groups}
+
+    def comparison_table(self, here: str) -> dict:
+        rows = []
+        for case_id in sorted(self.p.cases, key=self.role_order):
+            case = self.p.cases[case_id]
+            cells = []
+            for criterion_id in self.p.criteria:
+                entry = case["coding"][criterion_id]
+                cells.append(
+                    {
+                        "link": Link(
+                            href(here, url("case", case_id), "coding-" + criterion_id),
+                            self.value_label(criterion_id, entry["value"]),
+                        ),
+                        "contested": self.value_label(criterion_id, entry["alternative"]["value"])
+                        if "alternative" in entry
+                        else None,
+                    }
+                )
+            rows.append(
+                {
+                    "id": case_id,
+                    "link": self.case_link(here, case_id),
+                    "role": self.vocab["role"][case["role"]],
+                    "cells": cells,
+                    "verdict": self.verdict(here, self.verdicts[case_id]),
+                }
+            )
+        return {"criteria": [self.criterion_link(here, c) for c in self.p.criteria], "rows": rows}
+
+    def concepts_side_by_side(self, here: str) -> dict:
+        concepts = []
+        for concept_id, concept in self.p.concepts.items():
+            definition = concept.get("essay_definition")
+            concepts.append(
+                {
+                    "link": self.concept_link(here, concept_id),
+                    "summary": concept["summary"],
+                    "essay_definition": definition["text"] if definition else None,
+                    "profile": [
+                        self.value_label(c, concept["profile"][c]) for c in self.p.criteria
+                    ],
+                    "cases": sum(1 for v in self.verdicts.values() if v.concept == concept_id),
+                }
+            )
+        return {
+            "concepts": concepts,
+            "criteria": [self.criterion_link(here, c) for c in self.p.criteria],
+        }
+
+    def source_view(self, source_id: str) -> dict:
+        source = self.p.sources[source_id]
+        return {
+            "id": source_id,
+            "reference": self.references[source_id],
+            "language": source_language(source),
+            "url": source.get("url"),
+            "doi_url": f"https://doi.org/{source['doi']}" if "doi" in source else None,
+            "note": source.get("note"),
+        }
+
+    def bibliography(self, here: str) -> dict:
+        entries = []
+        for source_id in self.references:
+            entries.append(
+                {
+                    **self.source_view(source_id),
+                    "cited": [
+                        {"kind": c.kind, "name": c.name, "href": href(here, c.url, c.anchor)}
+                        for c in self.index.citations.get(source_id, [])
+                    ],
+                }
+            )
+        return {"sources": entries}
+
+    def reference(self, here: str, source_id: str) -> dict:
+        if source_id not in self.p.sources:
+            raise KeyError(f"reference(): no source {source_id!r} in data/sources/")
+        return {"source": self.source_view(source_id)}
+
+    def argument(self, here: str) -> dict:
+        claims = []
+        for number, claim in enumerate(self.p.argument["claims"], 1):
+            links = [
+                {"kind": key, "links": [fn(here, r) for r in claim[key]]}
+                for key, fn in (
+                    ("concepts", self.concept_link),
+                    ("criteria", self.criterion_link),
+                    ("cases", self.case_link),
+                )
+                if claim.get(key)
+            ]
+            claims.append(
+                {
+                    "id": claim["id"],
+                    "number": number,
+                    "kind": self.vocab["claim_kind"][claim["kind"]],
+                    "statement": claim["statement"],
+                    "sources": self.source_links(here, claim["sources"]),
+                    "links": links,
+                    "objections": [
+                        {
+                            "id": o["id"],
+                            "objection": o["objection"],
+                            "sources": self.source_links(here, o["sources"]),
+                            "by": self.vocab["responder"][o["response"]["by"]],
+                            "response": o["response"]["text"],
+                            "response_sources": self.source_links(
+                                here, o["response"].get("sources", [])
+                            ),
+                        }
+                        for o in claim.get("objections", [])
+                    ],
+                }
+            )
+        return {"claims": claims}
+
+    def vocabulary(self, here: str) -> dict:
+        """Every enumerated value with its label and meaning, as the schemas define them."""
+        return {"vocabularies": list(self.vocab.values())}
+
+
+# ----- one loaded, checked Site per data directory and content version ------------------
+
+_cache: dict[tuple, Site] = {}
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    """What changes when any data file changes; lstat, so no link is followed."""
+    entries = ((str(p), p.lstat()) for p in data_dir.rglob("*"))
+    return tuple(sorted((name, info.st_mtime_ns, info.st_size) for name, info in entries
+                        if not stat.S_ISDIR(info.st_mode)))
+
+
+def load_site(data_dir: Path = DATA_DIR, notes: list[str] | None = None) -> Site:
+    """Load and check the data and the vocabularies; raises DataError listing every problem.
+    Notes that are not errors (skipped hidden files) are appended to `notes` when given."""
+    problems = vocabulary.problems()
+    if problems:
+        raise DataError(problems)
+    return Site(load_project(data_dir, notes))
+
+
+def get_site(data_dir: Path = DATA_DIR) -> Site:
+    """Load (or reuse) the site for data_dir; raises DataError on invalid data."""
+    key = (str(data_dir), _fingerprint(data_dir))
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = load_site(data_dir)
+    return _cache[key]

@@ -1,0 +1,165 @@
+"""The verdict rule and the back-links, on small projects made up here.
+
+No test reads data/: an honest change to a concept's profile or a case's coding must not break
+a test of the logic.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from macros.derive import alternative_verdicts, build_index, case_verdict, counts, verdict_for
+from macros.model import Project
+
+
+def made_up(
+    profiles: dict[str, dict[str, str]], cases: dict | None = None, claims: list | None = None
+) -> Project:
+    """A project with the criteria named in the profiles (in order) and these concepts."""
+    criterion_ids = list(next(iter(profiles.values())))
+    criteria = {
+        c: {"order": i, "title": c.title(), "values": [], "sources": ["s"]}
+        for i, c in enumerate(criterion_ids, 1)
+    }
+    concepts = {
+        c: {"title": c.title(), "profile": p, "sources": ["s"]} for c, p in profiles.items()
+    }
+    return Project(
+        cases=cases or {},
+        concepts=concepts,
+        criteria=criteria,
+        sources={"s": {"title": "S"}},
+        argument={"claims": claims or []},
+    )
+
+
+# Four criteria a..d; three concepts that differ on some of them.
+FOUR = made_up(
+    {
+        "alliance": {"a": "x", "b": "x", "c": "x", "d": "x"},
+        "cooperation": {"a": "y", "b": "y", "c": "y", "d": "y"},
+        "partnership": {"a": "y", "b": "x", "c": "z", "d": "y"},
+    }
+)
+
+
+def coding(a, b, c, d):
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def test_a_full_match_decides():
+    verdict = verdict_for(coding("x", "x", "x", "x"), FOUR)
+    assert verdict.concept == "alliance" and verdict.decided
+    assert verdict.score("alliance") == 4 and verdict.total == 4
+    assert verdict.matches["partnership"] == ["b"]
+
+
+def test_more_than_half_and_more_than_any_other_decides():
+    verdict = verdict_for(coding("y", "q", "y", "y"), FOUR)
+    assert (verdict.score("cooperation"), verdict.score("partnership")) == (3, 2)
+    assert verdict.concept == "cooperation"
+    assert verdict.contenders == ("cooperation",)
+
+
+def test_exactly_half_is_not_enough():
+    verdict = verdict_for(coding("x", "x", "q", "q"), FOUR)
+    assert verdict.score("alliance") == 2 and verdict.score("partnership") == 1
+    assert verdict.concept is None and not verdict.decided
+    assert verdict.contenders == ("alliance",)
+
+
+def test_a_tie_is_indeterminate_even_above_half():
+    tied = made_up({"one": {"a": "x", "b": "x", "c": "y"}, "two": {"a": "x", "b": "x", "c": "z"}})
+    verdict = verdict_for({"a": "x", "b": "x", "c": "q"}, tied)
+    assert verdict.concept is None
+    assert set(verdict.contenders) == {"one", "two"}
+
+
+def test_an_uncoded_criterion_matches_nothing():
+    verdict = verdict_for({"a": "x", "b": "x", "c": "x"}, FOUR)
+    assert verdict.score("alliance") == 3 and verdict.concept == "alliance"
+    assert verdict_for({}, FOUR).contenders == ("alliance", "cooperation", "partnership")
+
+
+@pytest.mark.parametrize("n_criteria", [1, 2, 3, 5])
+def test_the_threshold_is_more_than_half_for_any_number_of_criteria(n_criteria):
+    names = [f"k{i}" for i in range(n_criteria)]
+    project = made_up({"only": dict.fromkeys(names, "v"), "other": dict.fromkeys(names, "w")})
+    for matched in range(n_criteria + 1):
+        values = {k: ("v" if i < matched else "u") for i, k in enumerate(names)}
+        assert verdict_for(values, project).decided == (matched * 2 > n_criteria), matched
+
+
+def case(values: dict[str, str], alternatives: dict[str, str] | None = None, **extra) -> dict:
+    entries = {c: {"value": v, "rationale": "r", "sources": ["s"]} for c, v in values.items()}
+    for c, v in (alternatives or {}).items():
+        entries[c]["alternative"] = {"value": v, "argument": "a", "sources": ["s"]}
+    return {"short_title": "A case", "role": "essay-case", "coding": entries, **extra}
+
+
+def test_case_verdict_reads_the_main_values_not_the_alternatives():
+    assert (
+        case_verdict(case(coding("y", "y", "y", "x"), {"d": "y"}), FOUR).score("cooperation") == 3
+    )
+
+
+def test_one_alternative_gives_one_more_verdict():
+    # cooperation 3 of 4; reading b as x leaves three concepts at 2 each
+    results = alternative_verdicts(case(coding("y", "y", "y", "x"), {"b": "x"}), FOUR)
+    assert [(c, v.concept) for c, v in results] == [("b", None)]
+    assert set(results[0][1].contenders) == {"alliance", "cooperation", "partnership"}
+
+
+def test_several_alternatives_also_give_the_verdict_with_all_of_them():
+    results = dict(
+        alternative_verdicts(case(coding("y", "y", "y", "y"), {"a": "x", "c": "x"}), FOUR)
+    )
+    assert set(results) == {"a", "c", "*"}
+    assert results["a"].concept == results["c"].concept == "cooperation"  # one change: 3 of 4
+    assert results["*"].concept is None  # both: 2 and 2
+    assert set(results["*"].contenders) == {"alliance", "cooperation"}
+
+
+def test_no_alternative_no_extra_verdict():
+    assert alternative_verdicts(case(coding("y", "y", "y", "y")), FOUR) == []
+
+
+def test_related_links_are_made_symmetric_and_sorted():
+    cases = {
+        "b": case(coding("x", "x", "x", "x"), related=["a"]),
+        "a": case(coding("x", "x", "x", "x"), related=["c", "b"]),
+        "c": case(coding("x", "x", "x", "x")),
+    }
+    related = build_index(made_up(FOUR_PROFILES, cases)).related
+    assert related == {"a": ["b", "c"], "b": ["a"], "c": ["a"]}
+
+
+FOUR_PROFILES = {c: FOUR.concepts[c]["profile"] for c in FOUR.concepts}
+
+
+def test_citations_say_what_cites_a_source_and_where():
+    claims = [
+        {"id": "first-claim", "kind": "premise", "statement": "s", "sources": ["s"], "cases": ["a"]}
+    ]
+    cases = {"a": case(coding("x", "x", "x", "x"))}
+    index = build_index(made_up(FOUR_PROFILES, cases, claims))
+    kinds = [(c.kind, c.url, c.anchor, c.name) for c in index.citations["s"]]
+    assert ("claim", "argument/", "first-claim", "1") in kinds
+    assert ("case", "cases/a/", "", "A case") in kinds
+    assert ("criteria", "criteria/", "", "") in kinds
+    assert index.claims_by_case == {"a": ["first-claim"]}
+
+
+def test_counts():
+    cases = {
+        "a": case(coding("x", "x", "x", "x")),
+        "b": case(coding("x", "x", "x", "x"), role="reference"),
+    }
+    assert counts(made_up(FOUR_PROFILES, cases)) == {
+        "cases": 2,
+        "concepts": 3,
+        "criteria": 4,
+        "sources": 1,
+        "claims": 0,
+        "roles": {"essay-case": 1, "reference": 1},
+    }

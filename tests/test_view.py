@@ -1,0 +1,188 @@
+"""Views and templates, rendered against the small fixture project (tests/fixtures/minimal).
+
+Fast: nothing here runs MkDocs. The pages the templates write are checked as the reader gets
+them (render.release puts the held HTML back, as the build's hook does).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from jinja2 import UndefinedError
+from markupsafe import escape
+
+from conftest import FIXTURES, overlay
+from macros import publish, templates
+from macros.model import load_project
+from macros.render import release
+from macros.urls import url
+from macros.view import Site
+from macros.vocabulary import vocabulary
+
+
+@pytest.fixture
+def minimal_site(minimal_data) -> Site:
+    return Site(load_project(minimal_data))
+
+
+def page_html(markdown: str) -> str:
+    return release(markdown)
+
+
+def test_case_page_shows_the_case_with_schema_labels(minimal_site):
+    page = publish.case_page(minimal_site, "first-case")
+    assert page.startswith("---\ntitle: First case\nrender_macros: false\n")
+    assert "\n# The first case {#case-title}\n" in page
+    assert "\n## How the essay uses it {#essay-use}\n" in page
+    html = page_html(page)
+    assert f"<dt>Role</dt><dd>{vocabulary('role')['essay-case'].title}</dd>" in html
+    assert f"<dd>{vocabulary('form')['diplomatic'].title}</dd>" in html
+    assert '<a href="../../criteria/#threat-type">Threat type</a>' in html
+    assert '<a href="../second-case/">Second case</a>' in html  # related
+    assert '<a href="../../argument/#first-claim">Claim 1</a>: Definition' in html
+    assert 'href="../../sources/#test-book"' in html
+
+
+def test_concept_page_lists_cases_meeting_and_failing(minimal_site):
+    html = page_html(publish.concept_page(minimal_site, "strategic-cooperation"))
+    assert "Cases that meet it" in html
+    assert '<a href="../../cases/first-case/">First case</a>' in html
+
+
+@pytest.mark.parametrize("name", publish.PARTS)
+def test_every_part_renders_something(minimal_site, name):
+    args = ("test-book",) if name == "reference" else ()
+    html = page_html(publish.part(minimal_site, name, url("about"), *args))
+    assert html.strip() and "<" in html
+
+
+def test_cases_index_groups_by_role_in_schema_order(minimal_site):
+    page = publish.part(minimal_site, "cases_index", url("cases"))
+    roles = vocabulary("role")
+    headings = re.findall(r"^## (.*) \{#(.*)\}$", page, flags=re.M)
+    assert headings == [
+        (roles["essay-case"].plural_title, "essay-case"),
+        (roles["counter-evidence"].plural_title, "counter-evidence"),
+    ]
+
+
+def test_argument_shows_who_answers_an_objection(minimal_site):
+    html = page_html(publish.part(minimal_site, "argument", url("argument")))
+    label = escape(vocabulary("responder")["site"].title)
+    assert f'<p class="ir-label">{label}</p>' in html
+    assert '<div class="ir-objection" id="first-objection">' in html
+
+
+def test_data_text_is_escaped_and_jinja_in_it_is_printed_as_typed(tmp_path):
+    data = overlay(FIXTURES / "minimal", tmp_path / "none", tmp_path / "data")
+    path = data / "cases" / "first-case.yml"
+    text = path.read_text()
+    text = text.replace("title: The first case", 'title: "A <i>title</i> {{ 7*191 }}"')
+    text = text.replace('"Something happened."', '"<b>bold</b> {% if 1 %}1337{% endif %} *em*"')
+    path.write_text(text)
+    site = Site(load_project(data))
+    page = publish.case_page(site, "first-case")
+    html = page_html(page)
+    assert "1337" not in html.replace("{% if 1 %}1337{% endif %}", "")
+    assert "{% if 1 %}1337{% endif %}" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<em>em</em>" in html
+    assert r"# A &lt;i&gt;title&lt;/i&gt; \{\{ 7\*191 \}\} {#case-title}" in page
+
+
+def test_templates_escape_and_refuse_unknown_names():
+    assert templates.ENV.autoescape is True
+    with pytest.raises(UndefinedError):
+        templates.render_template("parts/concept_index.html")
+    assert templates.render_template("_macros.html").strip() == ""
+
+
+def test_markdown_is_the_one_filter_that_makes_data_html():
+    assert (
+        str(templates.markdown("<script>x</script> *a*"))
+        == "<p>&lt;script&gt;x&lt;/script&gt; <em>a</em></p>"
+    )
+    assert str(templates.markdown("*a*", inline=True)) == "<em>a</em>"
+
+
+@pytest.mark.parametrize("number, word", [(0, "zero"), (4, "four"), (12, "twelve"), (21, "21")])
+def test_number_word(number, word):
+    assert templates.number_word(number) == word
+
+
+def test_every_template_is_used():
+    used = {f"parts/{name}.html" for name in publish.PARTS}
+    used |= {"pages/case.html", "pages/concept.html", "_macros.html"}
+    found = {
+        str(p.relative_to(templates.TEMPLATE_DIR)) for p in templates.TEMPLATE_DIR.rglob("*.html")
+    }
+    assert found == used
+
+
+# ----- the MkDocs glue, with a stand-in for mkdocs-macros' env ------------------------------
+
+
+class Env:
+    def __init__(self):
+        self.page = None
+        self.variables: dict = {}
+        self.macros: dict = {}
+        self.filters: dict = {}
+
+    def macro(self, fn, name=None):
+        self.macros[name or fn.__name__] = fn
+        return fn
+
+    def filter(self, fn, name=None):
+        self.filters[name or fn.__name__] = fn
+        return fn
+
+
+def test_glue_registers_every_part_and_the_counts():
+    from macros import mkdocs_glue
+
+    env = Env()
+    mkdocs_glue.define_env(env)
+    assert set(env.macros) == set(publish.PARTS)
+    assert env.filters["number_word"](4) == "four"
+    assert set(env.variables["counts"]) >= {
+        "cases",
+        "concepts",
+        "criteria",
+        "sources",
+        "claims",
+        "roles",
+    }
+
+
+def test_macro_that_renders_nothing_fails(monkeypatch):
+    from macros import mkdocs_glue
+
+    env = Env()
+    mkdocs_glue.define_env(env)
+    assert release(env.macros["comparison_table"]()).startswith('<div class="ir-table"')
+    monkeypatch.setattr(publish, "render_template", lambda name, **view: "")
+    with pytest.raises(ValueError, match="comparison_table\\(\\) produced nothing"):
+        env.macros["comparison_table"]()
+
+
+def test_reference_macro_refuses_an_unknown_source():
+    from macros import mkdocs_glue
+
+    env = Env()
+    mkdocs_glue.define_env(env)
+    with pytest.raises(KeyError, match="no source 'nope'"):
+        env.macros["reference"]("nope")
+
+
+@pytest.mark.parametrize(
+    "period, shown",
+    [
+        ({"start": "1992", "end": "1997"}, "1992–1997"),
+        ({"start": "2015"}, "2015–present"),
+        ({"start": "2016", "end": "2016"}, "2016"),
+    ],
+)
+def test_period(period, shown):
+    template = templates.ENV.from_string('{% from "_macros.html" import period %}{{ period(p) }}')
+    assert template.render(p=period) == shown
