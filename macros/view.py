@@ -10,7 +10,6 @@ fields through their `markdown` filter.
 from __future__ import annotations
 
 import stat
-
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
