@@ -5,10 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test build check clean
+.PHONY: help serve test build check fmt fmt-check new-case new-source new-concept clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-11s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -19,7 +19,8 @@ $(STAMP): requirements.txt
 serve: $(STAMP) ## set up and serve the site on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) ## set up and run every test (data, build, links, browser)
+test: $(STAMP) ## set up and run every test (data, formatting, build, links, browser)
+	$(PY) -m macros fmt --check
 	$(PY) -m pytest -n 2 --dist loadfile tests
 
 build: $(STAMP) ## build the static site into site/ (replaced only if the build succeeds)
@@ -29,6 +30,24 @@ build: $(STAMP) ## build the static site into site/ (replaced only if the build 
 
 check: $(STAMP) ## validate every data file and print every problem
 	$(PY) -m macros check
+
+fmt: $(STAMP) ## format every data file (keeps comments, never changes a value)
+	$(PY) -m macros fmt
+
+fmt-check: $(STAMP) ## fail if make fmt would change a data file
+	$(PY) -m macros fmt --check
+
+new-case: $(STAMP) ## write a commented template: make new-case ID=<id>
+	@test -n "$(ID)" || { echo "usage: make new-case ID=<id>, e.g. ID=caspian-naval-exercises-2025" >&2; exit 2; }
+	$(PY) -m macros new case '$(ID)'
+
+new-source: $(STAMP) ## write a commented template: make new-source ID=<id>
+	@test -n "$(ID)" || { echo "usage: make new-source ID=<id>, e.g. ID=reuters-2025-caspian-drills" >&2; exit 2; }
+	$(PY) -m macros new source '$(ID)'
+
+new-concept: $(STAMP) ## write a commented template: make new-concept ID=<id>
+	@test -n "$(ID)" || { echo "usage: make new-concept ID=<id>" >&2; exit 2; }
+	$(PY) -m macros new concept '$(ID)'
 
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf site site.tmp .pytest_cache
