@@ -46,3 +46,10 @@ def define_env(env):
         "criteria": len(site.p.criteria), "sources": len(site.p.sources),
         "claims": len(site.p.argument["claims"]),
     }
+
+    # Issue 11 (contributing): the contributor's pages. To move into the merged glue module.
+    from .contribute import contributing_page, downloads, field_reference
+
+    env.macro(lambda: field_reference(site.p), "field_reference")
+    env.macro(lambda: contributing_page(here(), site.p), "contributing")
+    env.macro(lambda: downloads(here(), site.p), "data_downloads")

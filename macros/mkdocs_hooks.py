@@ -41,4 +41,7 @@ def on_files(files, config):
         if files.get_file_from_path(path) is not None:
             raise Abort(f"docs/{path} would be overwritten by a generated page; remove it")
         files.append(File.generated(config, path, content=content))
+    from macros.exports import exports  # issue 11: the data downloads under /data/
+    for path, content in exports(site_or_abort().p).items():
+        files.append(File.generated(config, path, content=content))
     return files
