@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from macros.model import load_project  # noqa: E402
 from macros.pages import Site  # noqa: E402
 
-REPO_PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides")
+REPO_PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides", "CONTRIBUTING.md")
 
 
 @pytest.fixture(scope="session")
