@@ -211,7 +211,8 @@ def test_a_misspelled_folder_is_reported(minimal_data):
     problems = problems_for(minimal_data)
     assert problems == [
         "data/case:1:1: (file): unexpected folder, so nothing in it would be published "
-        "(expected only: README.md, argument.yml, cases, concepts, criteria, schemas, sources)"]
+        "(expected only: README.md, argument.yml, cases, concepts, criteria, schemas, sources, "
+        "templates)"]
 
 
 def test_a_hidden_file_is_named_when_skipped(minimal_data):
