@@ -1,4 +1,7 @@
-"""`python -m macros check`: validate every data file and print every problem."""
+"""`python -m macros check`: validate every data file and print every problem.
+
+Also `python -m macros fmt [--check]` (format the data files) and
+`python -m macros new case|source|concept ID` (write a commented template)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,13 @@ from .view import load_site
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["fmt"]:  # python -m macros fmt [--check]: see yamlfmt.py
+        from .yamlfmt import main as fmt_main
+        return fmt_main(argv[1:])
+    if argv[:1] == ["new"]:  # python -m macros new case|source|concept ID: see newentry.py
+        from .newentry import main as new_main
+        return new_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m macros")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the data; print every problem")

@@ -13,9 +13,10 @@ from __future__ import annotations
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
-from macros import publish
+from macros import contribute, publish
 from macros.derive import counts
 from macros.errors import DataError
+from macros.exports import exports
 from macros.render import anchor_ids, forget_held, release
 from macros.templates import number_word
 from macros.view import get_site
@@ -48,6 +49,10 @@ def define_env(env):
         register(name)
     env.filter(number_word)
     env.variables["counts"] = counts(site.p)
+    # The contributor's pages (contribute.py): the guide, the field reference, the downloads.
+    env.macro(lambda: contribute.field_reference(site.p), contribute.MACROS[0])
+    env.macro(lambda: contribute.contributing_page(here(), site.p), contribute.MACROS[1])
+    env.macro(lambda: contribute.downloads(here(), site.p), contribute.MACROS[2])
 
 
 # ----- MkDocs hooks ---------------------------------------------------------------------------
@@ -66,6 +71,8 @@ def on_files(files, config):
     for path, content in publish.generated_pages(site_or_abort()).items():
         if files.get_file_from_path(path) is not None:
             raise Abort(f"docs/{path} would be overwritten by a generated page; remove it")
+        files.append(File.generated(config, path, content=content))
+    for path, content in exports(site_or_abort().p).items():  # the downloads under /data/
         files.append(File.generated(config, path, content=content))
     return files
 

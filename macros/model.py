@@ -18,7 +18,7 @@ from .yamlfile import Located, dotted, load
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 FOLDERS = {"case": "cases", "concept": "concepts", "criterion": "criteria", "source": "sources"}
 # Everything else that may sit at the top of data/; anything more is reported, never ignored.
-OTHER_ENTRIES = {"argument.yml", "perspectives.yml", "README.md", "schemas"}
+OTHER_ENTRIES = {"argument.yml", "perspectives.yml", "README.md", "schemas", "templates"}
 MAX_FILES_PER_FOLDER = 5000
 # Ids the site already uses: an anchor taken by a hand-written heading on the entry's page,
 # or a URL taken by a hand-written page (docs/cases/index.md is /cases/).

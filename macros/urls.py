@@ -30,6 +30,21 @@ def url(kind: str, entry_id: str = "") -> str:
     return pattern.format(id=entry_id)
 
 
+# The downloads under /data/ (exports.py): addresses a reader's script may depend on.
+DOWNLOADS = {
+    "cases-json": "data/cases.json",
+    "cases-csv": "data/cases.csv",
+    "case-json": "data/cases/{id}.json",
+    "schema": "data/schemas/{id}",
+    "datapackage": "data/datapackage.json",
+}
+
+
+def download(kind: str, entry_id: str = "") -> str:
+    """The site-relative address of a download: download('case-json', 'x') == 'data/cases/x.json'."""
+    return DOWNLOADS[kind].format(id=entry_id)
+
+
 def doc_path(kind: str, entry_id: str) -> str:
     """The docs-relative file of a generated page: 'cases/syria-civil-war.md'."""
     return url(kind, entry_id).rstrip("/") + ".md"

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SLOW_FIXTURES = {"built_site", "hostile_site"}
 
-REPO_PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides")
+REPO_PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides", "CONTRIBUTING.md")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from jinja2 import UndefinedError
 from markupsafe import escape
 
 from conftest import FIXTURES, overlay
-from macros import publish, templates
+from macros import contribute, publish, templates
 from macros.model import load_project
 from macros.render import release
 from macros.urls import url
@@ -112,7 +112,7 @@ def test_number_word(number, word):
 
 def test_every_template_is_used():
     used = {f"parts/{name}.html" for name in publish.PARTS}
-    used |= {"pages/case.html", "pages/concept.html", "_macros.html"}
+    used |= {"pages/case.html", "pages/concept.html", "_macros.html", *contribute.TEMPLATES}
     found = {
         str(p.relative_to(templates.TEMPLATE_DIR)) for p in templates.TEMPLATE_DIR.rglob("*.html")
     }
@@ -143,7 +143,7 @@ def test_glue_registers_every_part_and_the_counts():
 
     env = Env()
     mkdocs_glue.define_env(env)
-    assert set(env.macros) == set(publish.PARTS)
+    assert set(env.macros) == set(publish.PARTS) | set(contribute.MACROS)
     assert env.filters["number_word"](4) == "four"
     assert set(env.variables["counts"]) >= {
         "cases",
