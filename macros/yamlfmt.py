@@ -50,7 +50,8 @@ def schema_header(kind: str, in_folder: bool = True) -> str:
 def data_files(data_dir: Path = DATA_DIR) -> list[tuple[Path, str, bool]]:
     """(path, kind, in a kind's folder) for every data file the formatter owns. The templates
     in data/templates/ are hand-commented and left as written."""
-    files = [(data_dir / "argument.yml", "argument", False)]
+    files = [(data_dir / "argument.yml", "argument", False),
+             (data_dir / "perspectives.yml", "perspectives", False)]
     for folder, kind in sorted(KIND_OF_FOLDER.items()):
         files += [(p, kind, True) for p in sorted((data_dir / folder).glob("*.yml"))
                   if not p.name.startswith(".")]
