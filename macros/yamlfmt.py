@@ -7,8 +7,9 @@ Round-trip with ruamel.yaml, so comments and key order stay. The rules:
 - Mappings are written in block style, indented by two spaces; list items by `  - `.
 - A list of plain values (ids, `sources:`) stays on one line in brackets while that line fits in
   WIDTH characters, and becomes one item per line otherwise.
-- Text with no line break that would not fit on its line is folded (`>-`) and wrapped at
-  WIDTH; text with line breaks keeps them in a literal block (`|`), unchanged.
+- Text with no line break that would not fit on its line, and prose in paragraphs split by
+  blank lines, is folded (`>-`) and wrapped at WIDTH; text with other line breaks (lists,
+  quoted lines) keeps them in a literal block (`|`), unchanged.
 - Other text is written plain when YAML 1.1 (PyYAML, which `make check` uses) and YAML 1.2
   (editors, ruamel) both read it back as the same text, and in double quotes otherwise
   (dates such as "1997" are therefore always quoted), and text that starts with a digit
@@ -96,8 +97,12 @@ def _plain_is_safe(value: str, flow: bool) -> bool:
 
 
 def _can_fold(value: str) -> bool:
-    return (value == value.strip() and "\n" not in value and "\t" not in value
-            and "\r" not in value and " " in value)
+    """Plain prose: one paragraph, or paragraphs split by one blank line (which a folded
+    block keeps as two blank lines), no other line break, no tab, no edge spaces."""
+    paragraphs = value.split("\n\n")
+    return (value == value.strip() and "\t" not in value and "\r" not in value
+            and " " in value and all(p and p == p.strip() and "\n" not in p
+                                     for p in paragraphs))
 
 
 def _folded(value: str, indent: int) -> FoldedScalarString:
@@ -105,6 +110,11 @@ def _folded(value: str, indent: int) -> FoldedScalarString:
     room = max(WIDTH - indent, 40)
     folds, line_start, last_space = [], 0, None
     for i, ch in enumerate(value):
+        if ch == "\n":  # a paragraph break: the next line starts afresh
+            if i - line_start > room and last_space is not None and last_space >= line_start:
+                folds.append(last_space)
+            line_start, last_space = i + 1, None
+            continue
         if (ch == " " and 0 < i < len(value) - 1 and value[i - 1] != " "
                 and value[i + 1] != " "):
             if i - line_start > room and last_space is not None:
@@ -128,6 +138,8 @@ def _literal(value: str) -> LiteralScalarString | DoubleQuotedScalarString:
 
 def _string(value: str, key_len: int, indent: int, flow: bool):
     value = str(value)
+    if "\n" in value and not flow and _can_fold(value):
+        return _folded(value, indent)
     if "\n" in value:
         return DoubleQuotedScalarString(value) if flow else _literal(value)
     plain = _plain_is_safe(value, flow)
