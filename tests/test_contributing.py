@@ -30,8 +30,10 @@ def run(args, cwd=ROOT, **kwargs) -> subprocess.CompletedProcess:
 
 
 def file_hashes(root: Path) -> dict[str, str]:
+    """Every file of the repository a contributor would commit (caches left out)."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+            for p in sorted(root.rglob("*")) if p.is_file()
+            and not {"__pycache__", ".cache"} & set(p.relative_to(root).parts)}
 
 
 def fill_template(path: Path, project, related: list[str]) -> None:
