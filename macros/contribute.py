@@ -44,7 +44,7 @@ def coding_rules_view(here: str, project: Project) -> list[dict]:
         for value in criterion["values"]:
             cases = [{"href": href(here, url("case", cid)), "label": c["short_title"]}
                      for cid, c in project.cases.items()
-                     if c["coding"][criterion_id]["value"] == value["id"]]
+                     if c.get("coding", {}).get(criterion_id, {}).get("value") == value["id"]]
             concepts = [c["title"] for c in project.concepts.values()
                         if c["profile"].get(criterion_id) == value["id"]]
             values.append({"id": value["id"], "label": value["label"],

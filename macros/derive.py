@@ -4,6 +4,12 @@ The verdict rule: compare a case's coding with each concept's profile, criterion
 criterion. The concept that matches on more criteria than any other, and on more than half
 of them, is the verdict. Anything else (a tie, or too few matches) is "indeterminate", and
 the page says between which concepts.
+
+The rule is applied twice, once per test. The essay's test uses the essay's criteria and its
+two concepts, exactly as the essay sets them; this site's extended test uses every criterion
+and every concept (criteria and concepts say which test they belong to in their `test`
+field). A case not yet coded on the extended test's criteria has the essay's verdict only;
+evidence on willingness or constraint (role `constraint`) has none.
 """
 from __future__ import annotations
 
@@ -29,12 +35,25 @@ class Verdict:
         return len(self.matches[concept_id])
 
 
-def verdict_for(values: dict[str, str], project: Project) -> Verdict:
-    """Verdict for a coding given as {criterion id: value id}."""
-    criteria = list(project.criteria)
+TESTS = ("essay", "site")
+
+
+def scope(project: Project, test: str) -> tuple[list[str], list[str]]:
+    """(criterion ids, concept ids) a test uses: the essay's own, or all of them."""
+    if test not in TESTS:
+        raise ValueError(f"no test {test!r} (expected one of {TESTS})")
+    criteria = [c for c, x in project.criteria.items() if test == "site" or x["test"] == "essay"]
+    concepts = [c for c, x in project.concepts.items() if test == "site" or x["test"] == "essay"]
+    return criteria, concepts
+
+
+def verdict_for(values: dict[str, str], project: Project, test: str = "essay") -> Verdict:
+    """Verdict of one test for a coding given as {criterion id: value id}."""
+    criteria, concepts = scope(project, test)
     matches = {
-        concept_id: [c for c in criteria if values.get(c) == concept["profile"].get(c)]
-        for concept_id, concept in project.concepts.items()
+        concept_id: [c for c in criteria
+                     if values.get(c) == project.concepts[concept_id]["profile"].get(c)]
+        for concept_id in concepts
     }
     best = max((len(m) for m in matches.values()), default=0)
     contenders = tuple(c for c, m in matches.items() if len(m) == best)
@@ -43,21 +62,36 @@ def verdict_for(values: dict[str, str], project: Project) -> Verdict:
 
 
 def case_values(case: dict) -> dict[str, str]:
-    return {criterion: entry["value"] for criterion, entry in case["coding"].items()}
+    return {criterion: entry["value"] for criterion, entry in case.get("coding", {}).items()}
 
 
-def case_verdict(case: dict, project: Project) -> Verdict:
-    return verdict_for(case_values(case), project)
+def applies(case: dict, project: Project, test: str) -> bool:
+    """Whether a case gets a verdict on this test: it is coded on every criterion the test
+    uses, and it is not evidence on willingness or constraint."""
+    if case["role"] == "constraint":
+        return False
+    return all(c in case.get("coding", {}) for c in scope(project, test)[0])
 
 
-def alternative_verdicts(case: dict, project: Project) -> list[tuple[str, Verdict]]:
-    """For each criterion with an alternative reading: the verdict if only that one changed,
-    then, when there are several, the verdict if every alternative were accepted."""
+def case_verdict(case: dict, project: Project, test: str = "essay") -> Verdict | None:
+    """The case's verdict on one test, or None when the test does not apply to it."""
+    return verdict_for(case_values(case), project, test) if applies(case, project, test) else None
+
+
+def alternative_verdicts(case: dict, project: Project, test: str = "essay"
+                         ) -> list[tuple[str, Verdict]]:
+    """For each criterion of the test with an alternative reading: the verdict if only that
+    one changed, then, when there are several, the verdict if every alternative were
+    accepted."""
+    if not applies(case, project, test):
+        return []
+    criteria = scope(project, test)[0]
     base = case_values(case)
-    changed = {c: e["alternative"]["value"] for c, e in case["coding"].items() if "alternative" in e}
-    results = [(c, verdict_for({**base, c: v}, project)) for c, v in changed.items()]
+    changed = {c: e["alternative"]["value"] for c, e in case["coding"].items()
+               if "alternative" in e and c in criteria}
+    results = [(c, verdict_for({**base, c: v}, project, test)) for c, v in changed.items()]
     if len(changed) > 1:
-        results.append(("*", verdict_for({**base, **changed}, project)))
+        results.append(("*", verdict_for({**base, **changed}, project, test)))
     return results
 
 

@@ -17,21 +17,30 @@ from .model import Project
 from .schema import SCHEMA_DIR
 from .urls import download, url
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 # The export format's changelog, newest first: add a line whenever a field changes.
-EXPORT_CHANGES = [("1.0.0", "First version: cases.json, cases.csv, cases/<id>.json, schemas.")]
+EXPORT_CHANGES = [
+    ("2.0.0", "Two verdicts per case: `verdicts.essay` (the essay's test) and `verdicts.site` "
+              "(this site's extended test), each null where the test does not apply; `verdict` "
+              "removed. CSV: columns essay_verdict and site_verdict replace verdict; criteria "
+              "of the extended test added (empty where a case is not coded on them). Cases "
+              "with role constraint carry bears_on and no coding."),
+    ("1.0.0", "First version: cases.json, cases.csv, cases/<id>.json, schemas."),
+]
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 
 
-def _verdict(case: dict, project: Project) -> dict:
-    verdict = derive.case_verdict(case, project)
+def _verdict(case: dict, project: Project, test: str) -> dict | None:
+    verdict = derive.case_verdict(case, project, test)
+    if verdict is None:
+        return None
     return {
         "concept": verdict.concept,
         "label": project.concepts[verdict.concept]["title"] if verdict.decided
         else "indeterminate",
         "contenders": list(verdict.contenders),
-        "criteria_matched": {c: verdict.matches[c] for c in project.concepts},
+        "criteria_matched": dict(verdict.matches),
         "criteria_total": verdict.total,
     }
 
@@ -39,7 +48,9 @@ def _verdict(case: dict, project: Project) -> dict:
 def _coding(case: dict, project: Project) -> dict:
     coding = {}
     for criterion_id in project.criteria:  # in the criteria's order
-        entry = case["coding"][criterion_id]
+        entry = case.get("coding", {}).get(criterion_id)
+        if entry is None:
+            continue
         item = {"value": entry["value"],
                 "label": project.value_label(criterion_id, entry["value"]),
                 "rationale": entry["rationale"], "sources": entry["sources"]}
@@ -59,7 +70,7 @@ def case_document(case_id: str, project: Project) -> dict:
                 "last_modified": case["last_reviewed"], "page": url("case", case_id)}
     for key, value in case.items():
         document[key] = _coding(case, project) if key == "coding" else value
-    document["verdict"] = _verdict(case, project)
+    document["verdicts"] = {t: _verdict(case, project, t) for t in derive.TESTS}
     return document
 
 
@@ -68,15 +79,16 @@ def _summary(case_id: str, project: Project) -> dict:
     return {"id": case_id, "title": case["title"], "short_title": case["short_title"],
             "role": case["role"], "period": case["period"], "region": case["region"],
             "forms": case["forms"],
-            "coding": {c: case["coding"][c]["value"] for c in project.criteria},
-            "verdict": _verdict(case, project)["concept"],
+            "coding": {c: e["value"] for c, e in case.get("coding", {}).items()},
+            "verdicts": {t: (v or {}).get("concept", None) if v else None
+                         for t in derive.TESTS for v in [_verdict(case, project, t)]},
             "last_modified": case["last_reviewed"],
             "page": url("case", case_id), "document": download("case-json", case_id)}
 
 
 def csv_columns(project: Project) -> list[str]:
     columns = ["id", "title", "short_title", "role", "period_start", "period_end", "region",
-               "forms", "verdict"]
+               "forms", "essay_verdict", "site_verdict"]
     for criterion_id in project.criteria:
         columns += [criterion_id, f"{criterion_id}_alternative"]
     return columns + ["last_reviewed"]
@@ -87,13 +99,14 @@ def cases_csv(project: Project) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(csv_columns(project))
     for case_id, case in project.cases.items():
-        verdict = derive.case_verdict(case, project)
+        verdicts = [derive.case_verdict(case, project, t) for t in derive.TESTS]
         row = [case_id, case["title"], case["short_title"], case["role"],
                case["period"]["start"], case["period"].get("end", ""), case["region"],
-               ";".join(case["forms"]), verdict.concept or "indeterminate"]
+               ";".join(case["forms"]),
+               *("" if v is None else v.concept or "indeterminate" for v in verdicts)]
         for criterion_id in project.criteria:
-            entry = case["coding"][criterion_id]
-            row += [entry["value"], entry.get("alternative", {}).get("value", "")]
+            entry = case.get("coding", {}).get(criterion_id, {})
+            row += [entry.get("value", ""), entry.get("alternative", {}).get("value", "")]
         writer.writerow(row + [case["last_reviewed"]])
     return out.getvalue()
 

@@ -226,21 +226,39 @@ class _Checker:
             self.report(kind, entry_id, path, f"{value_id!r} is not a value of criterion "
                         f"{criterion_id} (expected one of: {', '.join(allowed)})")
 
-    def check_all_criteria(self, kind, entry_id, mapping, field_name):
+    def check_all_criteria(self, kind, entry_id, mapping, field_name, site_optional=False):
+        """Every criterion coded; for a case, the criteria of this site's extended test may be
+        left out together (the case then has the essay's verdict only), not one by one."""
         for criterion_id in mapping:
             self.check_ref(kind, entry_id, (field_name, criterion_id), criterion_id,
                            self.p.criteria, "criterion", "criteria")
         if any(kind == "criterion" for kind, _ in self.p.broken):
             return
+        site = [c for c, criterion in self.p.criteria.items() if criterion["test"] == "site"]
+        skip_site = site_optional and not any(c in mapping for c in site)
         for criterion_id in self.p.criteria:
-            if criterion_id not in mapping:
+            if criterion_id not in mapping and not (skip_site and criterion_id in site):
+                expected = (f"every criterion of the essay's test, and the criteria of this "
+                            f"site's test all together or not at all: {', '.join(site)}"
+                            if site_optional and criterion_id in site else
+                            f"every criterion: {', '.join(self.p.criteria)}")
                 self.report(kind, entry_id, (field_name,),
-                            f"criterion {criterion_id!r} is not coded (expected every "
-                            f"criterion: {', '.join(self.p.criteria)})")
+                            f"criterion {criterion_id!r} is not coded (expected {expected})")
 
     def check_case(self, case_id, case):
-        coding = case["coding"]
-        self.check_all_criteria("case", case_id, coding, "coding")
+        if case["role"] == "constraint":
+            self.check_constraint(case_id, case)
+            coding = {}
+        elif "coding" not in case:
+            self.report("case", case_id, (), "missing required field coding (expected the "
+                        "value of every criterion; only role constraint has bears_on instead)")
+            coding = {}
+        else:
+            coding = case["coding"]
+            self.check_all_criteria("case", case_id, coding, "coding", site_optional=True)
+            if "bears_on" in case:
+                self.report("case", case_id, ("bears_on",), "only a case with role constraint "
+                            "has bears_on (expected the coding alone)")
         for criterion_id, entry in coding.items():
             if criterion_id not in self.p.criteria:
                 continue
@@ -259,6 +277,18 @@ class _Checker:
             self.report("case", case_id, ("period", "end"),
                         f"end {period['end']} is before start {period['start']} "
                         "(expected an end on or after the start)")
+
+    def check_constraint(self, case_id, case):
+        """Evidence on willingness or constraint gets no verdict: it says what it bears on."""
+        if "coding" in case:
+            self.report("case", case_id, ("coding",), "a case with role constraint is not coded "
+                        "(expected bears_on instead: it gets no verdict)")
+        if "bears_on" not in case:
+            self.report("case", case_id, (), "missing required field bears_on (expected what "
+                        "the evidence bears on, criterion by criterion)")
+        for i, bearing in enumerate(case.get("bears_on", [])):
+            self.check_ref("case", case_id, ("bears_on", i, "criterion"), bearing["criterion"],
+                           self.p.criteria, "criterion", "criteria")
 
     def check_related(self, case_id, related):
         for i, other in enumerate(related if isinstance(related, list) else []):

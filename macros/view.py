@@ -30,11 +30,14 @@ class Link:
 
 @dataclass(frozen=True)
 class VerdictView:
-    concept: Link | None  # the concept, or None when indeterminate
+    concept: Link | None  # the concept, or None when indeterminate or not applicable
     contenders: tuple[str, ...]  # titles of the concepts with the highest score
     best: int  # the highest score
     total: int  # number of criteria
-    css: str  # the concept id, or 'indeterminate'
+    css: str  # the concept id, 'indeterminate' or 'none'
+    # 'decided', 'indeterminate', 'not-coded' (not yet coded on this site's extended test) or
+    # 'not-applicable' (evidence on willingness or constraint gets no verdict)
+    status: str = "decided"
 
 
 def source_language(source: dict) -> str:
@@ -50,7 +53,11 @@ class Site:
     def __init__(self, project: Project):
         self.p = project
         self.index = derive.build_index(project)
-        self.verdicts = {cid: derive.case_verdict(c, project) for cid, c in project.cases.items()}
+        # {test: {case id: Verdict, or None where the test does not apply}}
+        self.verdicts = {
+            test: {cid: derive.case_verdict(c, project, test) for cid, c in project.cases.items()}
+            for test in derive.TESTS
+        }
         self.vocab = {v.name: v for v in vocabulary.all_vocabularies()}
         self.counts = derive.counts(project)
 
@@ -95,14 +102,67 @@ class Site:
     def value_label(self, criterion_id: str, value_id: str) -> str:
         return self.p.value_label(criterion_id, value_id)
 
-    def verdict(self, here: str, verdict: derive.Verdict) -> VerdictView:
+    def verdict(self, here: str, verdict: derive.Verdict | None, case_id: str = "") -> VerdictView:
+        if verdict is None:
+            constraint = case_id and self.p.cases[case_id]["role"] == "constraint"
+            return VerdictView(None, (), 0, 0, "none",
+                               "not-applicable" if constraint else "not-coded")
         return VerdictView(
             self.concept_link(here, verdict.concept) if verdict.decided else None,
             tuple(self.p.concepts[c]["title"] for c in verdict.contenders),
             verdict.score(verdict.contenders[0]) if verdict.contenders else 0,
             verdict.total,
             verdict.concept or "indeterminate",
+            "decided" if verdict.decided else "indeterminate",
         )
+
+    def case_verdicts(self, here: str, case_id: str) -> dict[str, VerdictView]:
+        """{test: the case's verdict on it}, for tables that show both tests."""
+        return {t: self.verdict(here, self.verdicts[t][case_id], case_id) for t in derive.TESTS}
+
+    def tests(self) -> list:
+        """The two tests, labelled from the schema vocabulary, with the concepts each uses."""
+        return [self.vocab["test"][t] for t in derive.TESTS]
+
+    def test_verdict(self, here: str, case_id: str, test: str) -> dict:
+        """One test's verdict on one case: the verdict, how the coding matches each concept
+        the test uses, and the verdict under each recorded alternative reading."""
+        case = self.p.cases[case_id]
+        verdict = self.verdicts[test][case_id]
+        criteria, concepts = derive.scope(self.p, test)
+        view = {"test": self.vocab["test"][test],
+                "verdict": self.verdict(here, verdict, case_id),
+                "criteria": [self.p.criteria[c]["title"] for c in criteria],
+                "added": [x["title"] for x in self.p.criteria.values() if x["test"] == "site"],
+                "concepts": [self.p.concepts[c]["title"] for c in concepts],
+                "matches": [], "alternatives": []}
+        if verdict is None:
+            return view
+        view["matches"] = [
+            {
+                "concept": self.concept_link(here, concept_id),
+                "count": len(verdict.matches[concept_id]),
+                "total": verdict.total,
+                "criteria": [self.p.criteria[c]["title"] for c in verdict.matches[concept_id]],
+            }
+            for concept_id in concepts
+        ]
+        for criterion_id, alt_verdict in derive.alternative_verdicts(case, self.p, test):
+            every = criterion_id == "*"
+            view["alternatives"].append(
+                {
+                    "every": every,
+                    "criterion": None if every else self.p.criteria[criterion_id]["title"],
+                    "value": None
+                    if every
+                    else self.value_label(
+                        criterion_id, case["coding"][criterion_id]["alternative"]["value"]
+                    ),
+                    "verdict": self.verdict(here, alt_verdict),
+                    "changed": alt_verdict.concept != verdict.concept,
+                }
+            )
+        return view
 
     def page_sources(self, here: str, ids: list[str]) -> list[dict]:
         unique = sorted(dict.fromkeys(ids), key=lambda s: short_cite(self.p.sources[s]))
@@ -121,15 +181,17 @@ class Site:
         """View of /cases/<id>/."""
         here = url("case", case_id)
         case = self.p.cases[case_id]
-        verdict = self.verdicts[case_id]
         coding = []
-        for criterion_id in self.p.criteria:
-            entry = case["coding"][criterion_id]
+        for criterion_id, criterion in self.p.criteria.items():
+            entry = case.get("coding", {}).get(criterion_id)
+            if entry is None:
+                continue
             alternative = entry.get("alternative")
             coding.append(
                 {
                     "id": criterion_id,
                     "criterion": self.criterion_link(here, criterion_id),
+                    "test": self.vocab["test"][criterion["test"]],
                     "value": self.value_label(criterion_id, entry["value"]),
                     "rationale": entry["rationale"],
                     "sources": self.source_links(here, entry["sources"]),
@@ -141,31 +203,7 @@ class Site:
                     },
                 }
             )
-        matches = [
-            {
-                "concept": self.concept_link(here, concept_id),
-                "count": len(verdict.matches[concept_id]),
-                "total": verdict.total,
-                "criteria": [self.p.criteria[c]["title"] for c in verdict.matches[concept_id]],
-            }
-            for concept_id in self.p.concepts
-        ]
-        alternatives = []
-        for criterion_id, alt_verdict in derive.alternative_verdicts(case, self.p):
-            every = criterion_id == "*"
-            alternatives.append(
-                {
-                    "every": every,
-                    "criterion": None if every else self.p.criteria[criterion_id]["title"],
-                    "value": None
-                    if every
-                    else self.value_label(
-                        criterion_id, case["coding"][criterion_id]["alternative"]["value"]
-                    ),
-                    "verdict": self.verdict(here, alt_verdict),
-                    "changed": alt_verdict.concept != verdict.concept,
-                }
-            )
+        tests = [self.test_verdict(here, case_id, t) for t in derive.TESTS]
         return {
             "id": case_id,
             "title": case["title"],
@@ -173,7 +211,7 @@ class Site:
             "period": case["period"],
             "region": case["region"],
             "forms": [self.vocab["form"][f] for f in case["forms"]],
-            "verdict": self.verdict(here, verdict),
+            "verdicts": {t["test"].value: t["verdict"] for t in tests},
             "verdict_href": href(here, here, "verdict"),
             "method_href": href(here, url("about"), "method"),
             "last_reviewed": case["last_reviewed"],
@@ -189,8 +227,16 @@ class Site:
                 for c in case.get("fact_checks", [])
             ],
             "coding": coding,
-            "matches": matches,
-            "alternatives": alternatives,
+            "tests": tests,
+            "differ": len({t["verdict"].css for t in tests}) > 1,
+            "bears_on": [
+                {
+                    "criterion": self.criterion_link(here, b["criterion"]),
+                    "text": b["text"],
+                    "sources": self.source_links(here, b["sources"]),
+                }
+                for b in case.get("bears_on", [])
+            ],
             "claims": [
                 {
                     "link": self.claim_link(here, c),
@@ -211,8 +257,10 @@ class Site:
         for criterion_id, criterion in self.p.criteria.items():
             meets, fails = [], []
             for case_id, case in self.p.cases.items():
-                hit = case["coding"][criterion_id]["value"] == profile[criterion_id]
-                (meets if hit else fails).append(self.case_link(here, case_id))
+                entry = case.get("coding", {}).get(criterion_id)
+                if entry is not None:
+                    hit = entry["value"] == profile[criterion_id]
+                    (meets if hit else fails).append(self.case_link(here, case_id))
             criteria.append(
                 {
                     "criterion": self.criterion_link(here, criterion_id),
@@ -231,10 +279,18 @@ class Site:
             "essay_definition": definition and self.sourced(here, definition),
             "literature": [self.sourced(here, item) for item in concept["literature"]],
             "criteria": criteria,
-            "cases": [
-                self.case_link(here, cid)
-                for cid, v in self.verdicts.items()
-                if v.concept == concept_id
+            "test": self.vocab["test"][concept["test"]],
+            "cases_by_test": [
+                {
+                    "test": self.vocab["test"][t],
+                    "applies": concept["test"] == "essay" or t == "site",
+                    "cases": [
+                        self.case_link(here, cid)
+                        for cid, v in self.verdicts[t].items()
+                        if v is not None and v.concept == concept_id
+                    ],
+                }
+                for t in derive.TESTS
             ],
             "claims": [
                 self.claim_link(here, c) for c in self.index.claims_by_concept.get(concept_id, [])
@@ -268,7 +324,7 @@ class Site:
                     "cases": [
                         self.case_link(here, cid)
                         for cid, c in self.p.cases.items()
-                        if c["coding"][criterion_id]["value"] == value["id"]
+                        if c.get("coding", {}).get(criterion_id, {}).get("value") == value["id"]
                     ],
                 }
                 for value in criterion["values"]
@@ -306,7 +362,7 @@ class Site:
                                 "link": self.case_link(here, cid),
                                 "period": self.p.cases[cid]["period"],
                                 "region": self.p.cases[cid]["region"],
-                                "verdict": self.verdict(here, self.verdicts[cid]),
+                                "verdicts": self.case_verdicts(here, cid),
                             }
                             for cid in ids
                         ],
@@ -320,7 +376,10 @@ class Site:
             case = self.p.cases[case_id]
             cells = []
             for criterion_id in self.p.criteria:
-                entry = case["coding"][criterion_id]
+                entry = case.get("coding", {}).get(criterion_id)
+                if entry is None:
+                    cells.append(None)
+                    continue
                 cells.append(
                     {
                         "link": Link(
@@ -338,10 +397,17 @@ class Site:
                     "link": self.case_link(here, case_id),
                     "role": self.vocab["role"][case["role"]],
                     "cells": cells,
-                    "verdict": self.verdict(here, self.verdicts[case_id]),
+                    "verdicts": self.case_verdicts(here, case_id),
                 }
             )
-        return {"criteria": [self.criterion_link(here, c) for c in self.p.criteria], "rows": rows}
+        return {
+            "criteria": [
+                {"link": self.criterion_link(here, c), "test": self.vocab["test"][x["test"]]}
+                for c, x in self.p.criteria.items()
+            ],
+            "tests": self.tests(),
+            "rows": rows,
+        }
 
     def concepts_side_by_side(self, here: str) -> dict:
         concepts = []
@@ -355,11 +421,25 @@ class Site:
                     "profile": [
                         self.value_label(c, concept["profile"][c]) for c in self.p.criteria
                     ],
-                    "cases": sum(1 for v in self.verdicts.values() if v.concept == concept_id),
+                    "test": self.vocab["test"][concept["test"]],
+                    "cases": {
+                        t: sum(1 for v in self.verdicts[t].values() if v and v.concept == concept_id)
+                        for t in derive.TESTS
+                    },
                 }
             )
+        totals = {
+            t: {
+                "indeterminate": sum(1 for v in self.verdicts[t].values() if v and not v.decided),
+                "none": sum(1 for v in self.verdicts[t].values() if v is None),
+                "all": len(self.verdicts[t]),
+            }
+            for t in derive.TESTS
+        }
         return {
             "concepts": concepts,
+            "tests": self.tests(),
+            "totals": totals,
             "criteria": [self.criterion_link(here, c) for c in self.p.criteria],
         }
 

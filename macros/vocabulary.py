@@ -23,6 +23,8 @@ VOCABULARIES = {
     "fact_check_status": ("case", "fact_check_status"),
     "claim_kind": ("argument", "claim_kind"),
     "responder": ("argument", "responder"),
+    "test": ("common", "test"),
+    "vantage": ("perspectives", "vantage"),
 }
 
 
