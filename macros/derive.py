@@ -145,6 +145,12 @@ def build_index(project: Project) -> Index:
         cite(case, "case", url("case", case_id), "", case["short_title"])
     for source_id, source in project.sources.items():
         cite(source, "source", url("sources"), source_id, source_id)
+    for camp in (project.perspectives or {}).get("camps", []):
+        for voice in camp["voices"]:
+            cite(voice, "voice", url("perspectives"), voice["id"], voice["who"])
+    if project.perspectives and "assessment" in project.perspectives:
+        cite(project.perspectives["assessment"], "assessment", url("perspectives"),
+             "assessment", "")
 
     def by(key):
         result: dict[str, list[str]] = defaultdict(list)

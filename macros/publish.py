@@ -25,6 +25,7 @@ PARTS = (
     "argument",
     "reference",
     "vocabulary",
+    "perspectives",
 )
 
 

@@ -17,6 +17,7 @@ PAGES = {
     "comparison": "comparison/",
     "sources": "sources/",
     "about": "about/",
+    "perspectives": "perspectives/",
 }
 # Page kinds written from data (one page per entry); the others are hand-written in docs/.
 GENERATED = ("case", "concept")

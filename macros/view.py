@@ -473,6 +473,47 @@ class Site:
             raise KeyError(f"reference(): no source {source_id!r} in data/sources/")
         return {"source": self.source_view(source_id)}
 
+    def perspectives(self, here: str) -> dict:
+        """Who calls the relationship what, and the site's dated assessment."""
+        data = self.p.perspectives
+        if data is None:
+            return {"intro": None, "camps": [], "assessment": None}
+        assessment = data.get("assessment")
+        return {
+            "intro": data["intro"],
+            "camps": [
+                {
+                    "id": camp["id"],
+                    "title": camp["title"],
+                    "summary": camp["summary"],
+                    "voices": [
+                        {
+                            "id": v["id"],
+                            "who": v["who"],
+                            "affiliation": v.get("affiliation"),
+                            "from": self.vocab["vantage"][v["from"]],
+                            "year": v.get("year"),
+                            "view": v["view"],
+                            "sources": self.source_links(here, v["sources"]),
+                        }
+                        for v in camp["voices"]
+                    ],
+                }
+                for camp in data["camps"]
+            ],
+            "assessment": assessment and {
+                "title": assessment["title"],
+                "date": assessment["date"],
+                "text": assessment["text"],
+                "sources": self.source_links(here, assessment["sources"]),
+            },
+            "vantages": [
+                {"term": term, "count": sum(1 for c in data["camps"] for v in c["voices"]
+                                            if v["from"] == term.value)}
+                for term in self.vocab["vantage"].terms
+            ],
+        }
+
     def argument(self, here: str) -> dict:
         claims = []
         for number, claim in enumerate(self.p.argument["claims"], 1):

@@ -244,6 +244,7 @@ def fill_every_text_field(data_dir: Path, markdown: str) -> int:
     files = [(kind, path) for kind, folder in FOLDERS.items()
              for path in sorted((data_dir / folder).glob("*.yml"))]
     files.append(("argument", data_dir / "argument.yml"))
+    files.append(("perspectives", data_dir / "perspectives.yml"))
     filled = 0
     for kind, path in files:
         doc, problems = load(path, str(path))
@@ -323,9 +324,10 @@ def test_the_complete_fixture_uses_every_field_of_every_schema():
     used = {(kind, tuple(p for p in path if isinstance(p, str)))
             for kind, entries in (("case", project.cases), ("concept", project.concepts),
                                   ("criterion", project.criteria), ("source", project.sources),
-                                  ("argument", {"a": project.argument}))
+                                  ("argument", {"a": project.argument}),
+                                  ("perspectives", {"p": project.perspectives}))
             for entry in entries.values() for path, _, _ in schema.scalars(kind, entry)}
-    for kind in ("case", "concept", "criterion", "source", "argument"):
+    for kind in ("case", "concept", "criterion", "source", "argument", "perspectives"):
         for path in schema_field_paths(kind):
             assert any(k == kind and len(u) >= len(path) and
                        all(p in ("*", q) for p, q in zip(path, u)) for k, u in used), (kind, path)

@@ -13,16 +13,23 @@ from macros.model import Project
 
 
 def made_up(
-    profiles: dict[str, dict[str, str]], cases: dict | None = None, claims: list | None = None
+    profiles: dict[str, dict[str, str]],
+    cases: dict | None = None,
+    claims: list | None = None,
+    site: set[str] = frozenset(),
 ) -> Project:
-    """A project with the criteria named in the profiles (in order) and these concepts."""
+    """A project with the criteria named in the profiles (in order) and these concepts; the
+    criteria and concepts named in `site` belong to this site's extended test only."""
     criterion_ids = list(next(iter(profiles.values())))
     criteria = {
-        c: {"order": i, "title": c.title(), "values": [], "sources": ["s"]}
+        c: {"order": i, "title": c.title(), "values": [], "sources": ["s"],
+            "test": "site" if c in site else "essay"}
         for i, c in enumerate(criterion_ids, 1)
     }
     concepts = {
-        c: {"title": c.title(), "profile": p, "sources": ["s"]} for c, p in profiles.items()
+        c: {"title": c.title(), "profile": p, "sources": ["s"],
+            "test": "site" if c in site else "essay"}
+        for c, p in profiles.items()
     }
     return Project(
         cases=cases or {},
@@ -163,3 +170,55 @@ def test_counts():
         "claims": 0,
         "roles": {"essay-case": 1, "reference": 1},
     }
+
+
+# ----- two tests: the essay's (its criteria, its concepts) and the site's extended one -------
+
+# Criteria a, b are the essay's; e is the site's. Alignment is the site's concept.
+TWO = made_up(
+    {
+        "alliance": {"a": "x", "b": "x", "e": "defence"},
+        "cooperation": {"a": "y", "b": "y", "e": "none"},
+        "alignment": {"a": "x", "b": "x", "e": "none"},
+    },
+    site={"e", "alignment"},
+)
+
+
+def test_the_essays_test_ignores_the_sites_criteria_and_concepts():
+    verdict = verdict_for({"a": "x", "b": "x", "e": "none"}, TWO, "essay")
+    assert verdict.concept == "alliance" and verdict.total == 2
+    assert set(verdict.matches) == {"alliance", "cooperation"}
+
+
+def test_the_extended_test_can_tell_an_alignment_from_an_alliance():
+    verdict = verdict_for({"a": "x", "b": "x", "e": "none"}, TWO, "site")
+    assert verdict.concept == "alignment" and verdict.total == 3
+    assert verdict.score("alliance") == 2
+
+
+def test_a_case_not_coded_on_the_sites_criteria_has_the_essays_verdict_only():
+    case = {"role": "essay-case", "coding": {"a": {"value": "x"}, "b": {"value": "x"}}}
+    assert case_verdict(case, TWO, "essay").concept == "alliance"
+    assert case_verdict(case, TWO, "site") is None
+    assert alternative_verdicts(case, TWO, "site") == []
+
+
+def test_evidence_on_willingness_or_constraint_gets_no_verdict_on_either_test():
+    case = {"role": "constraint", "bears_on": [{"criterion": "a"}]}
+    assert case_verdict(case, TWO, "essay") is None
+    assert case_verdict(case, TWO, "site") is None
+
+
+def test_alternatives_on_a_sites_criterion_change_only_the_extended_verdict():
+    case = {"role": "essay-case", "coding": {
+        "a": {"value": "x"}, "b": {"value": "x"},
+        "e": {"value": "none", "alternative": {"value": "defence"}}}}
+    assert alternative_verdicts(case, TWO, "essay") == []
+    [(criterion, verdict)] = alternative_verdicts(case, TWO, "site")
+    assert criterion == "e" and verdict.concept == "alliance"
+
+
+def test_an_unknown_test_is_refused():
+    with pytest.raises(ValueError, match="no test"):
+        verdict_for({}, TWO, "another")
