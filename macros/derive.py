@@ -175,6 +175,10 @@ def counts(project: Project) -> dict:
     roles: dict[str, int] = defaultdict(int)
     for case in project.cases.values():
         roles[case["role"]] += 1
+    essay_criteria = scope(project, "essay")[0]
     return {"cases": len(project.cases), "concepts": len(project.concepts),
             "criteria": len(project.criteria), "sources": len(project.sources),
-            "claims": len(project.argument["claims"]), "roles": dict(roles)}
+            "claims": len(project.argument["claims"]), "roles": dict(roles),
+            "essay_criteria": len(essay_criteria),
+            "site_criteria": len(project.criteria) - len(essay_criteria),
+            "essay_concepts": len(scope(project, "essay")[1])}

@@ -26,6 +26,7 @@ PARTS = (
     "reference",
     "vocabulary",
     "perspectives",
+    "bottom_line",
 )
 
 

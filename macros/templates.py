@@ -58,6 +58,20 @@ def heading(level: int, title: str, anchor: str) -> Markup:
     return Markup(render.heading(level, title, anchor))
 
 
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
+
+
+def long_date(value: str) -> str:
+    """'2026-11-26' -> '26 November 2026', '2011-03' -> 'March 2011', '1997' -> '1997'."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
+    return value
+
+
 def number_word(number: int) -> str:
     """'four' for 4 (up to twenty), digits above: for counts in running prose."""
     return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
@@ -74,6 +88,7 @@ def _environment() -> Environment:
     )
     env.filters["markdown"] = markdown
     env.filters["number_word"] = number_word
+    env.filters["long_date"] = long_date
     env.globals["heading"] = heading
     return env
 

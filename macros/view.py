@@ -473,6 +473,41 @@ class Site:
             raise KeyError(f"reference(): no source {source_id!r} in data/sources/")
         return {"source": self.source_view(source_id)}
 
+    def bottom_line(self, here: str) -> dict:
+        """The site's answer in numbers, for the home page: how the Iran-Russia cases come out
+        on each test, computed from the coding, with links to each case."""
+        iran_russia = [cid for cid in sorted(self.p.cases, key=self.role_order)
+                       if self.p.cases[cid]["role"] not in ("reference", "constraint")]
+
+        def tally(ids: list[str], test: str) -> dict:
+            groups: dict[str, list[Link]] = {}
+            for cid in ids:
+                verdict = self.verdicts[test][cid]
+                key = "not-coded" if verdict is None else verdict.concept or "indeterminate"
+                groups.setdefault(key, []).append(self.case_link(here, cid))
+            concepts = [
+                {"concept": self.concept_link(here, c), "id": c, "cases": groups.get(c, [])}
+                for c in derive.scope(self.p, test)[1]
+            ]
+            return {"concepts": concepts, "indeterminate": groups.get("indeterminate", []),
+                    "not_coded": groups.get("not-coded", []), "total": len(ids)}
+
+        essay_cases = [cid for cid in iran_russia if self.p.cases[cid]["role"] == "essay-case"]
+        assessment = (self.p.perspectives or {}).get("assessment")
+        return {
+            "essay_cases": tally(essay_cases, "essay"),
+            "essay_cases_site": tally(essay_cases, "site"),
+            "all_essay": tally(iran_russia, "essay"),
+            "all_site": tally(iran_russia, "site"),
+            "constraints": [self.case_link(here, cid) for cid, c in self.p.cases.items()
+                            if c["role"] == "constraint"],
+            "date": assessment["date"] if assessment else None,
+            "assessment_href": href(here, url("perspectives"), "assessment"),
+            "comparison_href": href(here, url("comparison")),
+            "alliance": self.concept_link(here, "strategic-alliance")
+            if "strategic-alliance" in self.p.concepts else None,
+        }
+
     def perspectives(self, here: str) -> dict:
         """Who calls the relationship what, and the site's dated assessment."""
         data = self.p.perspectives

@@ -71,7 +71,7 @@ def test_every_case_is_in_the_index_and_the_comparison(built_site, project):
 def test_case_page_links_to_verdict_claims_sources_and_related(built_site, site, project):
     case_id = "syria-civil-war"
     page = html(built_site, f"cases/{case_id}/")
-    verdict = site.verdicts[case_id].concept
+    verdict = site.verdicts["essay"][case_id].concept
     assert f'href="../../concepts/{verdict}/"' in page
     for claim_id in site.index.claims_by_case[case_id]:
         assert f'href="../../argument/#{claim_id}"' in page
