@@ -120,7 +120,7 @@ def measure_size(extra: int, runs: int, tmp: Path) -> dict:
     cases = len(list((repo / "data" / "cases").glob("*.yml")))
     check_times = [run([sys.executable, "-m", "macros", "check"], repo)[0] for _ in range(runs)]
     builds = []
-    for i in range(runs):
+    for _ in range(runs):
         builds.append(run([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir",
                            str(tmp / f"site-{extra}")], repo))
     site = tmp / f"site-{extra}"

@@ -58,8 +58,8 @@ def heading(level: int, title: str, anchor: str) -> Markup:
     return Markup(render.heading(level, title, anchor))
 
 
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
 
 
 def long_date(value: str) -> str:

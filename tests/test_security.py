@@ -330,7 +330,7 @@ def test_the_complete_fixture_uses_every_field_of_every_schema():
     for kind in ("case", "concept", "criterion", "source", "argument", "perspectives"):
         for path in schema_field_paths(kind):
             assert any(k == kind and len(u) >= len(path) and
-                       all(p in ("*", q) for p, q in zip(path, u)) for k, u in used), (kind, path)
+                       all(p in ("*", q) for p, q in zip(path, u[: len(path)], strict=True)) for k, u in used), (kind, path)
 
 
 def overlay_complete() -> Path:

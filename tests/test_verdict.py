@@ -169,7 +169,15 @@ def test_counts():
         "sources": 1,
         "claims": 0,
         "roles": {"essay-case": 1, "reference": 1},
+        "essay_criteria": 4,
+        "site_criteria": 0,
+        "essay_concepts": 3,
     }
+
+
+def test_counts_split_the_criteria_by_test():
+    n = counts(TWO)
+    assert (n["essay_criteria"], n["site_criteria"], n["essay_concepts"]) == (2, 1, 2)
 
 
 # ----- two tests: the essay's (its criteria, its concepts) and the site's extended one -------
