@@ -272,6 +272,13 @@ class _Checker:
                     self.report("case", case_id, here + ("alternative", "value"),
                                 "alternative repeats the main value (expected a different value)")
         self.check_related(case_id, case.get("related"))
+        if "expected" in case:
+            if case["role"] != "reference":
+                self.report("case", case_id, ("expected",), "only a reference case names the "
+                            "concept expected of it (expected role reference, or no expected)")
+            else:
+                self.check_ref("case", case_id, ("expected",), case["expected"],
+                               self.p.concepts, "concept", "concepts")
         period = case["period"]
         if "end" in period and _date_key(period["end"], True) < _date_key(period["start"], False):
             self.report("case", case_id, ("period", "end"),

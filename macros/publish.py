@@ -27,6 +27,7 @@ PARTS = (
     "vocabulary",
     "perspectives",
     "bottom_line",
+    "calibration",
 )
 
 

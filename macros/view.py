@@ -508,6 +508,27 @@ class Site:
             if "strategic-alliance" in self.p.concepts else None,
         }
 
+    def calibration(self, here: str) -> dict:
+        """Reference cases: the concept the literature expects beside the verdict of each
+        test, so that a miss of the rule is shown, never coded away."""
+        rows = []
+        for case_id, case in self.p.cases.items():
+            if case["role"] != "reference" or "expected" not in case:
+                continue
+            expected = case["expected"]
+            results = {}
+            for test in derive.TESTS:
+                verdict = self.verdicts[test][case_id]
+                results[test] = {
+                    "verdict": self.verdict(here, verdict, case_id),
+                    "hit": verdict is not None and verdict.concept == expected,
+                    "applies": expected in derive.scope(self.p, test)[1],
+                }
+            rows.append({"link": self.case_link(here, case_id),
+                         "expected": self.concept_link(here, expected), "results": results})
+        return {"rows": rows, "tests": self.tests(),
+                "hits": {t: sum(1 for r in rows if r["results"][t]["hit"]) for t in derive.TESTS}}
+
     def perspectives(self, here: str) -> dict:
         """Who calls the relationship what, and the site's dated assessment."""
         data = self.p.perspectives

@@ -230,3 +230,28 @@ def test_alternatives_on_a_sites_criterion_change_only_the_extended_verdict():
 def test_an_unknown_test_is_refused():
     with pytest.raises(ValueError, match="no test"):
         verdict_for({}, TWO, "another")
+
+
+def test_the_calibration_table_states_a_miss_it_cannot_hide():
+    from macros import vocabulary
+    from macros.view import Site
+
+    cases = {
+        "pact": {"role": "reference", "expected": "alliance", "period": {"start": "2000"},
+                 "coding": {"a": {"value": "y"}, "b": {"value": "y"}, "e": {"value": "none"}}},
+        "axis": {"role": "reference", "expected": "alignment", "period": {"start": "2000"},
+                 "coding": {"a": {"value": "x"}, "b": {"value": "x"}, "e": {"value": "none"}}},
+    }
+    project = made_up(TWO.concepts and {c: x["profile"] for c, x in TWO.concepts.items()},
+                      cases, site={"e", "alignment"})
+    for case_id, case in cases.items():
+        case["short_title"] = case_id
+    site = Site.__new__(Site)
+    site.p, site.vocab = project, {v.name: v for v in vocabulary.all_vocabularies()}
+    site.verdicts = {t: {cid: case_verdict(c, project, t) for cid, c in cases.items()}
+                     for t in ("essay", "site")}
+    view = site.calibration("about/")
+    rows = {r["link"].text: r["results"] for r in view["rows"]}
+    assert not rows["pact"]["essay"]["hit"] and not rows["pact"]["site"]["hit"]
+    assert rows["axis"]["site"]["hit"] and not rows["axis"]["essay"]["applies"]
+    assert view["hits"] == {"essay": 0, "site": 1}
