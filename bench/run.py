@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides")
+PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides", "CONTRIBUTING.md")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 PAGE_TYPES = {"home": "", "case": "cases/syria-civil-war/", "concept": "concepts/strategic-alliance/",
               "comparison": "comparison/", "cases index": "cases/", "sources": "sources/",
@@ -48,9 +48,9 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
+    stderr = process.stderr.read().decode() if process.stderr else ""  # before wait: no deadlock
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    stderr = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{stderr}")
     return elapsed, usage.ru_maxrss // 1024
