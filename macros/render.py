@@ -19,7 +19,6 @@ import itertools
 import posixpath
 import re
 import secrets
-from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -171,20 +170,15 @@ def release(page_html: str) -> str:
     return _PLACEHOLDER.sub(lambda m: _held[m.group(1)], page_html)
 
 
-class _Ids(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        self.ids.update(v for k, v in attrs if v and (k == "id" or (k == "name" and tag == "a")))
+# An id attribute inside a tag. Held HTML comes from the templates, with every data text
+# escaped, so no `<` or `"` of a text node can make a false match.
+_ID = re.compile(r'<[a-zA-Z][^<>]*?\sid="([^"<>]+)"')
 
 
 def anchor_ids(fragment: str) -> set[str]:
-    """Every id in a fragment: the link checker must know the anchors of held HTML too."""
-    parser = _Ids()
-    parser.feed(fragment)
-    return parser.ids
+    """Every id in a fragment: the link checker must know the anchors of held HTML too.
+    (A regular expression: parsing every page with HTMLParser cost a second per 100 pages.)"""
+    return set(_ID.findall(fragment))
 
 
 def forget_held() -> None:
