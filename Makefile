@@ -6,17 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-<<<<<<< HEAD
-.PHONY: help serve test test-fast lint build check clean bench
-
-help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
-=======
-.PHONY: help serve test build check fmt fmt-check new-case new-source new-concept clean
+.PHONY: help serve test test-fast lint build check bench fmt fmt-check new-case new-source new-concept clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-11s %s\n", $$1, $$2}'
->>>>>>> 153e9bb
 
 $(STAMP): requirements.txt
 	@bash tests/setup.sh venv $(VENV)
@@ -25,9 +18,9 @@ $(STAMP): requirements.txt
 serve: $(STAMP) ## set up and serve the site on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
-<<<<<<< HEAD
-test: $(STAMP) ## set up and run every test (lint, data, views, build, links, HTML, browser)
+test: $(STAMP) ## set up and run every test (lint, formatting, data, views, build, links, HTML, browser)
 	$(PY) -m ruff check .
+	$(PY) -m macros fmt --check
 	@bash tests/setup.sh java
 	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
 	  echo "==> running every test (two workers; the site is built once per worker)" && \
@@ -38,11 +31,6 @@ test-fast: $(STAMP) ## the unit tests: loader, checks, verdict rule, views, temp
 
 lint: $(STAMP) ## ruff check (and, once the tree is formatted, ruff format --check)
 	$(PY) -m ruff check .
-=======
-test: $(STAMP) ## set up and run every test (data, formatting, build, links, browser)
-	$(PY) -m macros fmt --check
-	$(PY) -m pytest -n 2 --dist loadfile tests
->>>>>>> 153e9bb
 
 build: $(STAMP) ## build the static site into site/ (replaced only if the build succeeds)
 	rm -rf site.tmp
@@ -52,10 +40,9 @@ build: $(STAMP) ## build the static site into site/ (replaced only if the build 
 check: $(STAMP) ## validate every data file and print every problem
 	$(PY) -m macros check
 
-<<<<<<< HEAD
 bench: $(STAMP) ## measure build time, memory, page weight and Lighthouse scores into bench/
 	$(PY) bench/run.py
-=======
+
 fmt: $(STAMP) ## format every data file (keeps comments, never changes a value)
 	$(PY) -m macros fmt
 
@@ -73,7 +60,6 @@ new-source: $(STAMP) ## write a commented template: make new-source ID=<id>
 new-concept: $(STAMP) ## write a commented template: make new-concept ID=<id>
 	@test -n "$(ID)" || { echo "usage: make new-concept ID=<id>" >&2; exit 2; }
 	$(PY) -m macros new concept '$(ID)'
->>>>>>> 153e9bb
 
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf site site.tmp .pytest_cache .ruff_cache
