@@ -63,6 +63,22 @@ def number_word(number: int) -> str:
     return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
 
 
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+def date_text(value: str) -> str:
+    """A date as people write it: '2024-12-08' -> '8 December 2024', '2011-03' -> 'March
+    2011', '2011' -> '2011'. Anything else is returned as it is."""
+    parts = str(value).split("-")
+    if not parts[0].isdigit() or len(parts) > 3 or not all(p.isdigit() for p in parts):
+        return str(value)
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -74,6 +90,7 @@ def _environment() -> Environment:
     )
     env.filters["markdown"] = markdown
     env.filters["number_word"] = number_word
+    env.filters["date_text"] = date_text
     env.globals["heading"] = heading
     return env
 
