@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test test-fast lint build check fmt fmt-check new-case new-source new-concept clean bench
+.PHONY: help serve test test-fast lint build check bench fmt fmt-check new-case new-source new-concept screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-11s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ build: $(STAMP) ## build the static site into site/ (replaced only if the build 
 check: $(STAMP) ## validate every data file and print every problem
 	$(PY) -m macros check
 
+bench: $(STAMP) ## measure build time, memory, page weight and Lighthouse scores into bench/
+	$(PY) bench/run.py
+
 fmt: $(STAMP) ## format every data file (keeps comments, never changes a value)
 	$(PY) -m macros fmt
 
@@ -58,8 +61,10 @@ new-concept: $(STAMP) ## write a commented template: make new-concept ID=<id>
 	@test -n "$(ID)" || { echo "usage: make new-concept ID=<id>" >&2; exit 2; }
 	$(PY) -m macros new concept '$(ID)'
 
-bench: $(STAMP) ## measure build time, memory, page weight and Lighthouse scores into bench/
-	$(PY) bench/run.py
+screenshots: $(STAMP) ## every page kind at 375 and 1280 px, light and dark, into test-artifacts/screenshots/
+	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
+	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -q -m slow -k test_screenshot tests/test_browser.py
+	@echo "==> screenshots in test-artifacts/screenshots/"
 
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf site site.tmp .pytest_cache .ruff_cache

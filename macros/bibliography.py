@@ -28,6 +28,8 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from markupsafe import Markup
 
+from .render import link_urls
+
 STYLE = "apa"
 _RENAMED = {"url": "URL", "doi": "DOI", "isbn": "ISBN"}
 _NOT_CSL = {"note", "sources"}
@@ -107,8 +109,9 @@ def sort_key(source: dict) -> tuple:
 
 
 def format_references(sources: dict[str, dict]) -> dict[str, Markup]:
-    """{source id: formatted reference as HTML}, in APA order. The HTML is safe (every field
-    was escaped going in), so templates print it as it is."""
+    """{source id: formatted reference as HTML}, in APA order, its URL or DOI a link. The
+    HTML is safe (every field was escaped going in; render.link_urls escapes the address
+    again for the attribute), so templates print it as it is."""
     cache, used, changed = _load_cache(), set(), False
     result = {}
     for source_id in sorted(sources, key=lambda sid: (sort_key(sources[sid]), sid)):
@@ -118,7 +121,7 @@ def format_references(sources: dict[str, dict]) -> dict[str, Markup]:
         if key not in cache:
             cache[key], changed = _format_one(item), True
         used.add(key)
-        result[source_id] = Markup(cache[key])
+        result[source_id] = Markup(link_urls(cache[key]))
     if changed:
         _save_cache(cache, used | set(cache) if len(cache) < 4 * len(used) else used)
     return result

@@ -10,6 +10,8 @@ site is cached in view.py, held HTML in render.py.
 
 from __future__ import annotations
 
+import logging
+
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
@@ -20,6 +22,10 @@ from macros.exports import exports
 from macros.render import anchor_ids, forget_held, release
 from macros.templates import number_word
 from macros.view import get_site
+
+# mkdocs-macros logs its start-up (modules, variables, macros found) at INFO on every build,
+# whatever its `verbose` setting; only its warnings and errors matter here.
+logging.getLogger("mkdocs.plugins.mkdocs_macros.util").setLevel(logging.WARNING)
 
 
 def site_or_abort():
@@ -49,6 +55,8 @@ def define_env(env):
         register(name)
     env.filter(number_word)
     env.variables["counts"] = counts(site.p)
+    # The essay's own address (data/sources/essay.yml), for the home page's link to it.
+    env.variables["essay_url"] = site.p.sources["essay"].get("url", "")
     # The contributor's pages (contribute.py): the guide, the field reference, the downloads.
     env.macro(lambda: contribute.field_reference(site.p), contribute.MACROS[0])
     env.macro(lambda: contribute.contributing_page(here(), site.p), contribute.MACROS[1])

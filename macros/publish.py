@@ -50,6 +50,8 @@ def case_page(site: Site, case_id: str) -> str:
         "title": text(case["short_title"]),
         "render_macros": False,
         "description": text(case["title"]),
+        # The way up and along for the theme (overrides/main.html), which escapes it.
+        "page_nav": site.page_nav("case", case_id),
     }
     html = render_template("pages/case.html", case=site.case_page(case_id))
     return front_matter(meta) + page_markdown(html)
@@ -61,6 +63,7 @@ def concept_page(site: Site, concept_id: str) -> str:
         "title": text(concept["title"]),
         "render_macros": False,
         "description": text(concept["summary"][:300]),
+        "page_nav": site.page_nav("concept", concept_id),
     }
     html = render_template("pages/concept.html", concept=site.concept_page(concept_id))
     return front_matter(meta) + page_markdown(html)

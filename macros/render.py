@@ -77,6 +77,24 @@ def link(here: str, target: str, label_html: str, anchor: str = "", cls: str = "
     return f'<a href="{text(href(here, target, anchor))}"{class_attr}>{label_html}</a>'
 
 
+_BARE_URL = re.compile(r"(<a\b[^>]*>.*?</a>)|(https?://[^\s<>\"']+?)(?=[.,;:)]?(?:\s|<|$))", re.S)
+
+
+def link_urls(fragment: str) -> str:
+    """Finished HTML with each bare http(s) address in its text made a link (a formatted
+    reference prints its URL or DOI as text). Addresses already inside a link are left alone;
+    the address is unescaped then escaped again for the attribute."""
+
+    def linked(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1)
+        address = match.group(2)
+        target = text(html.unescape(address))
+        return f'<a href="{target}">{address}</a>'
+
+    return _BARE_URL.sub(linked, fragment)
+
+
 # Runs of Persian/Arabic, Hebrew and Cyrillic text get their own language and direction, so
 # that screen readers switch voice and right-to-left text is laid out right inside English
 # pages. Arabic-script runs are tagged Persian: on a site about Iran that is the language

@@ -58,23 +58,25 @@ def heading(level: int, title: str, anchor: str) -> Markup:
     return Markup(render.heading(level, title, anchor))
 
 
+def number_word(number: int) -> str:
+    """'four' for 4 (up to twenty), digits above: for counts in running prose."""
+    return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
+
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
 
-def long_date(value: str) -> str:
-    """'2026-11-26' -> '26 November 2026', '2011-03' -> 'March 2011', '1997' -> '1997'."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
-    return value
-
-
-def number_word(number: int) -> str:
-    """'four' for 4 (up to twenty), digits above: for counts in running prose."""
-    return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
+def date_text(value: str) -> str:
+    """A date as people write it: '2024-12-08' -> '8 December 2024', '2011-03' -> 'March
+    2011', '2011' -> '2011'. Anything else is returned as it is."""
+    parts = str(value).split("-")
+    if not parts[0].isdigit() or len(parts) > 3 or not all(p.isdigit() for p in parts):
+        return str(value)
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
 def _environment() -> Environment:
@@ -88,7 +90,7 @@ def _environment() -> Environment:
     )
     env.filters["markdown"] = markdown
     env.filters["number_word"] = number_word
-    env.filters["long_date"] = long_date
+    env.filters["date_text"] = date_text
     env.globals["heading"] = heading
     return env
 

@@ -9,6 +9,7 @@ fields through their `markdown` filter.
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,6 +27,16 @@ from .urls import url
 class Link:
     href: str
     text: str
+
+
+# The bibliography's groups, by CSL type, in the order the sources page shows them; the
+# template words each group's heading.
+SOURCE_GROUPS = (
+    ("scholarship", ("book", "chapter", "article-journal", "report", "thesis")),
+    ("official", ("treaty", "legislation", "speech", "bill", "regulation", "legal_case")),
+    ("news", ("article-newspaper", "article-magazine", "broadcast", "interview")),
+    ("web", ("webpage", "post", "post-weblog")),
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,23 @@ class Site:
         return format_references(self.p.sources)
 
     @cached_property
+    def _id_names(self) -> tuple[re.Pattern, dict[str, str]]:
+        names = {sid: short_cite(s) for sid, s in self.p.sources.items()}
+        names |= {cid: c["title"] for cid, c in self.p.criteria.items()}
+        names |= {cid: c["title"] for cid, c in self.p.concepts.items()}
+        names |= {cid: c["short_title"] for cid, c in self.p.cases.items()}
+        names = {k: v for k, v in names.items() if "-" in k}  # a one-word id is a word
+        alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+        return re.compile(rf"(?<![\w/#.=-])(?:{alternatives})(?![\w/-])"), names
+
+    def readable(self, value: str) -> str:
+        """Data text with the ids of sources, criteria, concepts and cases that it names in
+        running prose ('see atkin-1980-russia-and-iran') replaced by what a reader knows them
+        by ('see Atkin 1980'); ids inside addresses are left alone."""
+        pattern, names = self._id_names
+        return pattern.sub(lambda m: names[m.group(0)], value)
+
+    @cached_property
     def claim_numbers(self) -> dict[str, int]:
         return {c["id"]: n for n, c in enumerate(self.p.argument["claims"], 1)}
 
@@ -93,10 +121,11 @@ class Site:
         )
 
     def claim_link(self, here: str, claim_id: str) -> dict:
-        """A claim's link: the template words it ('Claim 3')."""
+        """A claim's link: the template words it ('Claim 3: <title>')."""
         return {
             "href": href(here, url("argument"), claim_id),
             "number": self.claim_numbers[claim_id],
+            "title": self.claim(claim_id).get("title", ""),
         }
 
     def value_label(self, criterion_id: str, value_id: str) -> str:
@@ -175,6 +204,78 @@ class Site:
         case = self.p.cases[case_id]
         return (self.vocab["role"].values().index(case["role"]), case["period"]["start"], case_id)
 
+    def case_order(self) -> list[str]:
+        """Case ids in the order of /cases/: by role (the schema's order), then start, then id."""
+        roles = [t.value for t in self.vocab["role"].terms]
+        return sorted(
+            self.p.cases,
+            key=lambda i: (
+                roles.index(self.p.cases[i]["role"]),
+                self.p.cases[i]["period"]["start"],
+                i,
+            ),
+        )
+
+    def page_nav(self, kind: str, entry_id: str) -> dict:
+        """Where a generated page sits, for the theme: the way up (Home, then the index page),
+        and the previous and next entry in the index's order. Links are relative to the page;
+        text is plain (the theme template escapes it)."""
+        here = url(kind, entry_id)
+        if kind == "case":
+            order, index, link = self.case_order(), url("cases"), self.case_link
+            up_text, noun = "Cases", "case"
+        else:
+            order, index, link = list(self.p.concepts), url("concepts"), self.concept_link
+            up_text, noun = "Concepts", "concept"
+        position = order.index(entry_id)
+        prev_id = order[position - 1] if position > 0 else None
+        next_id = order[position + 1] if position + 1 < len(order) else None
+        return {
+            "up": [
+                {"href": href(here, url("home")), "text": "Home"},
+                {"href": href(here, index), "text": up_text},
+            ],
+            "noun": noun,
+            "position": position + 1,
+            "count": len(order),
+            "prev": prev_id and vars(link(here, prev_id)),
+            "next": next_id and vars(link(here, next_id)),
+        }
+
+    def verdict_counts(self, here: str, test: str) -> dict:
+        """How many cases carry each verdict of one test: one item per concept the test uses,
+        then indeterminate, then (when some case has none) not yet coded and no verdict. The
+        counts add up to the number of cases."""
+        keys = [
+            (("not-applicable" if self.p.cases[cid]["role"] == "constraint" else "not-coded")
+             if v is None else (v.concept if v.decided else "indeterminate"))
+            for cid, v in self.verdicts[test].items()
+        ]
+        items = []
+        for concept_id in derive.scope(self.p, test)[1]:
+            title = self.p.concepts[concept_id]["title"]
+            items.append(
+                {
+                    "key": concept_id,
+                    "verdict": VerdictView(
+                        self.concept_link(here, concept_id), (title,), 0, 0, concept_id
+                    ),
+                    "count": keys.count(concept_id),
+                }
+            )
+        items.append(
+            {
+                "key": "indeterminate",
+                "verdict": VerdictView(None, (), 0, 0, "indeterminate"),
+                "count": keys.count("indeterminate"),
+            }
+        )
+        for status in ("not-coded", "not-applicable"):
+            if status in keys:
+                items.append({"key": status, "count": keys.count(status),
+                              "verdict": VerdictView(None, (), 0, 0, "none", status)})
+        return {"items": items, "total": len(keys), "test": self.vocab["test"][test]}
+
     # ----- generated pages ------------------------------------------------------------------
 
     def case_page(self, case_id: str) -> dict:
@@ -193,12 +294,12 @@ class Site:
                     "criterion": self.criterion_link(here, criterion_id),
                     "test": self.vocab["test"][criterion["test"]],
                     "value": self.value_label(criterion_id, entry["value"]),
-                    "rationale": entry["rationale"],
+                    "rationale": self.readable(entry["rationale"]),
                     "sources": self.source_links(here, entry["sources"]),
                     "alternative": alternative
                     and {
                         "value": self.value_label(criterion_id, alternative["value"]),
-                        "argument": alternative["argument"],
+                        "argument": self.readable(alternative["argument"]),
                         "sources": self.source_links(here, alternative["sources"]),
                     },
                 }
@@ -296,6 +397,7 @@ class Site:
                 self.claim_link(here, c) for c in self.index.claims_by_concept.get(concept_id, [])
             ],
             "page_sources": self.page_sources(here, derive.sources_in(concept)),
+            "method_href": href(here, url("about"), "method"),
         }
 
     # ----- parts of hand-written pages (one macro each) -------------------------------------
@@ -348,11 +450,9 @@ class Site:
 
     def cases_index(self, here: str) -> dict:
         groups = []
+        order = self.case_order()
         for role in self.vocab["role"].terms:
-            ids = sorted(
-                (cid for cid, c in self.p.cases.items() if c["role"] == role.value),
-                key=lambda i: (self.p.cases[i]["period"]["start"], i),
-            )
+            ids = [cid for cid in order if self.p.cases[cid]["role"] == role.value]
             if ids:
                 groups.append(
                     {
@@ -368,7 +468,7 @@ class Site:
                         ],
                     }
                 )
-        return {"groups": groups}
+        return {"groups": groups, "counts": [self.verdict_counts(here, t) for t in derive.TESTS]}
 
     def comparison_table(self, here: str) -> dict:
         rows = []
@@ -382,6 +482,7 @@ class Site:
                     continue
                 cells.append(
                     {
+                        "value": self.value_label(criterion_id, entry["value"]),
                         "link": Link(
                             href(here, url("case", case_id), "coding-" + criterion_id),
                             self.value_label(criterion_id, entry["value"]),
@@ -407,6 +508,7 @@ class Site:
             ],
             "tests": self.tests(),
             "rows": rows,
+            "counts": [self.verdict_counts(here, t) for t in derive.TESTS],
         }
 
     def concepts_side_by_side(self, here: str) -> dict:
@@ -441,6 +543,7 @@ class Site:
             "tests": self.tests(),
             "totals": totals,
             "criteria": [self.criterion_link(here, c) for c in self.p.criteria],
+            "counts": [self.verdict_counts(here, t) for t in derive.TESTS],
         }
 
     def source_view(self, source_id: str) -> dict:
@@ -451,22 +554,38 @@ class Site:
             "language": source_language(source),
             "url": source.get("url"),
             "doi_url": f"https://doi.org/{source['doi']}" if "doi" in source else None,
-            "note": source.get("note"),
+            "note": source.get("note") and self.readable(source["note"]),
         }
 
     def bibliography(self, here: str) -> dict:
+        """Every source in the style's order, and the same sources grouped by kind
+        (SOURCE_GROUPS, in that order; a type no group names goes to 'other')."""
         entries = []
         for source_id in self.references:
             entries.append(
                 {
                     **self.source_view(source_id),
+                    "short": short_cite(self.p.sources[source_id]),
                     "cited": [
-                        {"kind": c.kind, "name": c.name, "href": href(here, c.url, c.anchor)}
+                        {
+                            "kind": c.kind,
+                            "name": short_cite(self.p.sources[c.name])
+                            if c.kind == "source" and c.name in self.p.sources
+                            else c.name,
+                            "href": href(here, c.url, c.anchor),
+                        }
                         for c in self.index.citations.get(source_id, [])
                     ],
                 }
             )
-        return {"sources": entries}
+        group_of = {t: key for key, types in SOURCE_GROUPS for t in types}
+        groups = {key: [] for key, _ in SOURCE_GROUPS} | {"other": []}
+        for entry in entries:
+            groups[group_of.get(self.p.sources[entry["id"]]["type"], "other")].append(entry)
+        return {
+            "sources": entries,
+            "groups": [{"key": k, "sources": v} for k, v in groups.items() if v],
+        }
 
     def reference(self, here: str, source_id: str) -> dict:
         if source_id not in self.p.sources:
@@ -586,17 +705,18 @@ class Site:
                 {
                     "id": claim["id"],
                     "number": number,
+                    "title": claim.get("title", ""),
                     "kind": self.vocab["claim_kind"][claim["kind"]],
-                    "statement": claim["statement"],
+                    "statement": self.readable(claim["statement"]),
                     "sources": self.source_links(here, claim["sources"]),
                     "links": links,
                     "objections": [
                         {
                             "id": o["id"],
-                            "objection": o["objection"],
+                            "objection": self.readable(o["objection"]),
                             "sources": self.source_links(here, o["sources"]),
                             "by": self.vocab["responder"][o["response"]["by"]],
-                            "response": o["response"]["text"],
+                            "response": self.readable(o["response"]["text"]),
                             "response_sources": self.source_links(
                                 here, o["response"].get("sources", [])
                             ),

@@ -2,13 +2,16 @@
 
 Every page kind: loads with no console error or failed request and no request to another
 host; axe-core finds no WCAG 2.1 A/AA violation in light and dark schemes; works by keyboard;
-search finds cases and concepts; fits a 375-px phone. Screenshots go to test-artifacts/.
+search finds cases and concepts; fits a 375-px phone; has a way up and a table of contents
+at every width; shows no raw id or ISO date. Screenshots go to test-artifacts/
+(`make screenshots`: every page kind at both widths, light and dark).
 """
 from __future__ import annotations
 
 import functools
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,7 +29,8 @@ PAGE_KINDS = {
     "home": "", "argument": "argument/", "concepts": "concepts/",
     "concept": "concepts/strategic-alliance/", "criteria": "criteria/", "cases": "cases/",
     "case": "cases/syria-civil-war/", "comparison": "comparison/", "sources": "sources/",
-    "about": "about/",
+    "about": "about/", "data": "data/", "contribute": "contribute/",
+    "field-reference": "contribute/schema/",
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 375, "height": 812}
@@ -239,3 +243,137 @@ def test_missing_browser_fails_with_install_hint(tmp_path):
     assert result.returncode != 0
     assert "apt-get install -y chromium" in result.stdout
     assert "skipped" not in result.stdout.splitlines()[-1]
+
+
+# ----- issue 9: a reader gets the answer in thirty seconds, on a phone too ------------------
+
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
+SCHEMES = ["light", "dark"]
+
+
+def context_for(width: str, scheme: str) -> dict:
+    phone = width == "phone"
+    return {"viewport": WIDTHS[width], "color_scheme": scheme, "is_mobile": phone,
+            "has_touch": phone}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshot(visit, kind, width, scheme):
+    """`make screenshots`: every page kind at 375 and 1280 px, light and dark, for a reviewer
+    (test-artifacts/screenshots/<kind>-<width>-<scheme>.png, at most 15,000 px tall)."""
+    v = visit(PAGE_KINDS[kind], **context_for(width, scheme))
+    height = v.page.evaluate("document.documentElement.scrollHeight")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"), full_page=True,
+                      clip={"x": 0, "y": 0, "width": WIDTHS[width]["width"],
+                            "height": min(height, 15_000)})
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_comparison_case_column_stays_in_view_while_the_table_scrolls(visit, width, scheme):
+    v = visit("comparison/", **context_for(width, scheme))
+    box = v.page.locator(".ir-table").first
+    # One scroll container: Material did not wrap the table in a scroller of its own.
+    assert v.page.locator(".ir-table .md-typeset__scrollwrap, .ir-table .md-typeset__table").count() == 0
+    row = v.page.locator("#row-syria-civil-war")
+    row.scroll_into_view_if_needed()
+    case_cell = row.locator("th")
+    before = case_cell.bounding_box()
+    left = box.bounding_box()["x"]
+    overflows = box.evaluate("e => e.scrollWidth > e.clientWidth")
+    if width == "phone":
+        assert overflows, "the comparison should scroll sideways on a phone"
+        assert v.page.locator(".ir-scroll-hint").first.is_visible()
+    box.evaluate("e => e.scrollTo({left: e.scrollWidth, behavior: 'instant'})")
+    v.page.wait_for_timeout(100)
+    if overflows:
+        assert box.evaluate("e => e.scrollLeft") > 0
+    after = case_cell.bounding_box()
+    assert abs(after["x"] - left) <= 1 and abs(after["x"] - before["x"]) <= 1
+    assert case_cell.is_visible()
+    # The verdict column is reachable and the contested marker opens by keyboard.
+    assert row.locator(".ir-verdict").is_visible()
+    marker = v.page.locator(".ir-contested summary").first
+    marker.focus()
+    v.page.keyboard.press("Enter")
+    assert v.page.locator(".ir-contested").first.evaluate("e => e.open")
+    if width == "phone":
+        screenshot(v.page, f"comparison-scrolled-{width}-{scheme}")
+
+
+WAY_UP = {
+    "case": ("cases/syria-civil-war/", ["Home", "Cases"]),
+    "concept": ("concepts/strategic-alliance/", ["Home", "Concepts"]),
+    "sources": ("sources/", ["Home"]),
+}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", WAY_UP)
+def test_a_way_up_and_a_table_of_contents_at_every_width(visit, kind, width, scheme):
+    path, trail = WAY_UP[kind]
+    v = visit(path, **context_for(width, scheme))
+    crumbs = v.page.locator(".ir-breadcrumb[role=navigation] a")
+    assert [crumbs.nth(i).inner_text() for i in range(crumbs.count())] == trail
+    assert crumbs.last.is_visible()
+    own = v.page.locator(".md-sidebar--secondary .md-nav--secondary .md-nav__link").first
+    if own.count() and own.is_visible():
+        toc_link = own
+    else:
+        toc = v.page.locator("details.ir-onthispage")
+        assert toc.is_visible(), "no table of contents is visible"
+        toc.locator("summary").click()
+        toc_link = toc.locator("a").first
+    assert toc_link.is_visible()
+    target = toc_link.get_attribute("href")
+    toc_link.click()
+    v.page.wait_for_function(f"location.hash === {target!r}")
+    if kind == "case":
+        pager = v.page.locator("nav.ir-pager a[rel=next], nav.ir-pager a[rel=prev]")
+        assert pager.count() >= 1
+        pager.first.scroll_into_view_if_needed()
+        assert pager.first.is_visible()
+
+
+# A full ISO date, or an ISO year-month on either side of a range ("2011–2024-12"); "1995-96"
+# is how people write a span of years.
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|[–—]\s*\d{4}-\d{2}\b|\b\d{4}-\d{2}\s*[–—]")
+
+
+def visible_text(page) -> str:
+    """The article's text as shown, without code (ids are meant there) and without link text
+    that is an address (a URL may hold anything)."""
+    return page.evaluate("""() => {
+        const article = document.querySelector('article').cloneNode(true);
+        article.querySelectorAll('code, pre, kbd, .headerlink').forEach(e => e.remove());
+        article.querySelectorAll('a').forEach(a => {
+            if (/^https?:/.test(a.textContent.trim())) a.remove();
+        });
+        article.querySelectorAll('details').forEach(d => d.setAttribute('open', ''));
+        document.body.appendChild(article);
+        const text = article.innerText;
+        article.remove();
+        return text;
+    }""")
+
+
+# The contributor's pages are about ids and fields: they name them on purpose.
+FOR_CONTRIBUTORS = {"contribute", "field-reference"}
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_no_raw_id_or_iso_date_in_visible_text(visit, project, kind):
+    v = visit(PAGE_KINDS[kind], viewport=DESKTOP)
+    text = visible_text(v.page)
+    assert ISO_DATE.findall(text) == []
+    if kind in FOR_CONTRIBUTORS:
+        return
+    ids = {i for group in (project.cases, project.sources, project.concepts, project.criteria)
+           for i in group if "-" in i}
+    ids |= {c["id"] for c in project.argument["claims"]}
+    words = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text))
+    assert sorted(words & ids) == []

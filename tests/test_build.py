@@ -1,6 +1,7 @@
 """The built site: strict build, generated pages, cross-links, links and anchors, no partial builds."""
 from __future__ import annotations
 
+import html as htmllib
 import re
 
 import pytest
@@ -102,9 +103,46 @@ def test_concept_pages_list_cases_meeting_and_failing_each_criterion(built_site,
 def test_sources_page_lists_citing_pages(built_site, site, project):
     page = html(built_site, "sources/")
     for source_id in project.sources:
-        assert f'<li id="{source_id}">' in page
-    item = page.split('<li id="essay">')[1].split("</li>")[0]
+        assert f'<h3 id="{source_id}">' in page  # a heading each: a search hit lands on it
+    item = page.split('<h3 id="essay">')[1].split("<h3")[0]
     assert 'href="../argument/#' in item
+
+
+def test_sources_page_groups_sources_and_lists_only_the_groups_in_its_toc(built_site):
+    page = html(built_site, "sources/")
+    toc = page.split('class="md-nav md-nav--secondary"')[1].split("</nav>\n</div>")[0]
+    groups = re.findall(r'href="#(group-[a-z]+)"', toc)
+    assert len(groups) >= 3
+    assert 'href="#essay"' not in toc
+
+
+def test_no_reference_repeats_its_title(built_site, project):
+    page = html(built_site, "sources/")
+    for source_id, source in project.sources.items():
+        block = page.split(f'<h3 id="{source_id}">')[1].split("<h3")[0]
+        reference = re.sub(r"<[^>]+>", "", block.split('<div class="ir-source">')[1].split("</p>")[0])
+        title = htmllib.escape(source["title"], quote=False)
+        assert reference.count(title) <= 1, (source_id, reference)
+
+
+def test_sources_cited_on_a_page_link_their_addresses(built_site, project):
+    page = html(built_site, "cases/syria-civil-war/")
+    cited = page.split('id="sources"')[1]
+    for source_id in project.cases["syria-civil-war"]["summary"][0]["sources"]:
+        address = project.sources[source_id].get("url")
+        if address:
+            assert f'<a href="{htmllib.escape(address)}">' in cited, source_id
+
+
+def test_generated_pages_stay_small(built_site):
+    sizes = {path.parent.name: path.stat().st_size
+             for path in (built_site[0] / "cases").glob("*/index.html")}
+    assert max(sizes.values()) < 60_000, max(sizes.items(), key=lambda kv: kv[1])
+
+
+def test_build_prints_no_macros_chatter(built_site):
+    _, result = built_site
+    assert "[macros]" not in result.stdout + result.stderr
 
 
 def test_no_font_or_cdn_hosts_anywhere(built_site):

@@ -122,7 +122,7 @@ def test_hostile_source_title_is_escaped_in_head_and_bibliography(hostile_site):
     page = (hostile_site / "cases" / "hostile-case" / "index.html").read_text()
     head = page.split("</head>", 1)[0]
     assert "<script>alert" not in head and "<b onmouseover" not in head
-    entry = article(hostile_site, "sources/").split('<li id="hostile-source">')[1].split("</li>")[0]
+    entry = article(hostile_site, "sources/").split('<h3 id="hostile-source">')[1].split("<h3")[0]
     assert_inert(entry, web_links_only=False)
     assert "&lt;script&gt;" in entry
 

@@ -21,6 +21,8 @@ TAG_ALLOWED = {
     ("render.py", "markdown_inline"),
     ("render.py", "link"),
     ("render.py", "_wrap_run"),
+    ("render.py", "_BARE_URL"),
+    ("render.py", "linked"),
     ("render.py", "_PLACEHOLDER"),
     # Tidies citeproc-py's own HTML output (matches its <i>), builds none.
     ("bibliography.py", "_tidy"),

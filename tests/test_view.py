@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from conftest import FIXTURES, overlay
 from macros import contribute, publish, templates
+from macros.bibliography import short_cite
 from macros.model import load_project
 from macros.render import release
 from macros.urls import url
@@ -36,11 +37,11 @@ def test_case_page_shows_the_case_with_schema_labels(minimal_site):
     assert "\n# The first case {#case-title}\n" in page
     assert "\n## How the essay uses it {#essay-use}\n" in page
     html = page_html(page)
-    assert f"<dt>Role</dt><dd>{vocabulary('role')['essay-case'].title}</dd>" in html
+    assert f"<dt>Role</dt>\n<dd>{vocabulary('role')['essay-case'].title}</dd>" in html
     assert f"<dd>{vocabulary('form')['diplomatic'].title}</dd>" in html
     assert '<a href="../../criteria/#threat-type">Threat type</a>' in html
     assert '<a href="../second-case/">Second case</a>' in html  # related
-    assert '<a href="../../argument/#first-claim">Claim 1</a>: Definition' in html
+    assert '<a href="../../argument/#first-claim">Claim 1</a> <span class="ir-kind">Definition</span>' in html
     assert 'href="../../sources/#test-book"' in html
 
 
@@ -160,7 +161,7 @@ def test_macro_that_renders_nothing_fails(monkeypatch):
 
     env = Env()
     mkdocs_glue.define_env(env)
-    assert release(env.macros["comparison_table"]()).startswith('<div class="ir-table"')
+    assert '<div class="ir-table"' in release(env.macros["comparison_table"]())
     monkeypatch.setattr(publish, "render_template", lambda name, **view: "")
     with pytest.raises(ValueError, match="comparison_table\\(\\) produced nothing"):
         env.macros["comparison_table"]()
@@ -186,3 +187,100 @@ def test_reference_macro_refuses_an_unknown_source():
 def test_period(period, shown):
     template = templates.ENV.from_string('{% from "_macros.html" import period %}{{ period(p) }}')
     assert template.render(p=period) == shown
+
+
+# ----- issue 9: a reader gets the answer at a glance ------------------------------------
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-12-08", "8 December 2024"), ("2011-03", "March 2011"), ("1992", "1992"),
+    ("2001-07-01", "1 July 2001"), ("n.d.", "n.d."),
+])
+def test_dates_read_as_people_write_them(value, expected):
+    assert templates.date_text(value) == expected
+
+
+@pytest.mark.parametrize("period, expected", [
+    ({"start": "1992", "end": "1997"}, "1992–1997"),
+    ({"start": "2011", "end": "2024-12-08"}, "2011 – 8 December 2024"),
+    ({"start": "2011-03"}, "March 2011 – present"),
+    ({"start": "1979"}, "1979–present"),
+    ({"start": "2016", "end": "2016"}, "2016"),
+])
+def test_periods_use_one_date_style(period, expected):
+    macros = templates.ENV.get_template("_macros.html").module
+    assert str(macros.period(period)) == expected
+
+
+@pytest.mark.parametrize("test", ["essay", "site"])
+def test_verdict_totals_add_up_to_the_cases(site, test):
+    counts = site.verdict_counts(url("comparison"), test)
+    assert sum(item["count"] for item in counts["items"]) == counts["total"] == len(site.p.cases)
+    concepts = [c for c, x in site.p.concepts.items() if test == "site" or x["test"] == "essay"]
+    assert [item["key"] for item in counts["items"]][: len(concepts)] == concepts
+    assert "indeterminate" in [item["key"] for item in counts["items"]]
+
+
+def test_one_verdict_macro_and_one_phrasing_for_indeterminate(site):
+    source = (templates.TEMPLATE_DIR / "_macros.html").read_text()
+    assert source.count("{% macro verdict") == 2  # the badge and its legend
+    html = publish.part(site, "comparison_table", url("comparison"))
+    released = release(html)
+    assert "tied:" not in released
+    undecided = [v for t in site.verdicts.values() for v in t.values() if v and not v.decided]
+    detail = 'Indeterminate</span> <span class="ir-verdict-detail">(closest: '
+    assert released.count(detail) == len(undecided)
+
+
+def test_case_pages_go_up_and_along_in_the_cases_index_order(site):
+    order = site.case_order()
+    index = [c["link"].text for g in site.cases_index(url("cases"))["groups"] for c in g["cases"]]
+    assert index == [site.p.cases[cid]["short_title"] for cid in order]
+    first, second = order[0], order[1]
+    nav = site.page_nav("case", first)
+    assert [u["text"] for u in nav["up"]] == ["Home", "Cases"]
+    assert nav["up"][1]["href"] == "../"
+    assert nav["prev"] is None and nav["next"]["href"] == f"../{second}/"
+    assert site.page_nav("case", second)["prev"]["href"] == f"../{first}/"
+    assert site.page_nav("case", order[-1])["next"] is None
+    front = publish.case_page(site, first).split("---\n")[1]
+    assert "page_nav:" in front
+
+
+def test_bibliography_groups_hold_every_source_once(site):
+    view = site.bibliography(url("sources"))
+    grouped = [s["id"] for g in view["groups"] for s in g["sources"]]
+    assert sorted(grouped) == sorted(site.p.sources)
+    assert len(view["groups"]) >= 3
+
+
+def test_cited_on_names_a_source_by_its_short_citation_not_its_id(site):
+    view = site.bibliography(url("sources"))
+    names = [c["name"] for s in view["sources"] for c in s["cited"] if c["kind"] == "source"]
+    assert names and not set(names) & set(site.p.sources)
+
+
+def test_claim_links_say_what_the_claim_claims(site):
+    first = site.p.argument["claims"][0]
+    link = site.claim_link(url("home"), first["id"])
+    assert link["title"] == first["title"]
+    html = release(publish.part(site, "argument", url("argument")))
+    assert f'<a href="#{first["id"]}">{escape(first["title"])}</a>' in html
+
+
+def test_reference_urls_are_links_and_stay_escaped():
+    from macros.render import link_urls
+
+    assert link_urls("See https://example.org/a?b=1&amp;c=2.") == (
+        'See <a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>.')
+    assert link_urls('<a href="https://x.org">https://x.org</a>') == '<a href="https://x.org">https://x.org</a>'
+    assert "<a" not in link_urls('https://y.org/"onmouseover=alert(1)')
+
+
+def test_ids_in_prose_read_as_names(site):
+    source_id = next(i for i in site.p.sources if "-" in i)
+    text = f"see {source_id}; https://example.org/{source_id} and threat-type."
+    readable = site.readable(text)
+    assert readable.startswith(f"see {short_cite(site.p.sources[source_id])};")
+    assert f"https://example.org/{source_id}" in readable
+    assert readable.endswith(f"and {site.p.criteria['threat-type']['title']}.")
