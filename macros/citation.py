@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import yaml
@@ -308,15 +310,12 @@ def page_view(project, record: Record, page_url: str, title: str, description: s
     styles = []
     for style, name in CITATION_STYLES.items():
         formatted, plain = format_citation(item, style)
-        styles.append({"id": style, "name": name, "html": formatted, "text": plain,
-                       "ext": "txt", "media": "text/plain"})
+        styles.append({"id": style, "name": name, "html": formatted, "text": plain + "\n",
+                       "file": f"citation-{style}.txt"})
     machine = [
-        {"id": "bibtex", "name": "BibTeX", "text": bibtex(item), "ext": "bib",
-         "media": "application/x-bibtex"},
-        {"id": "ris", "name": "RIS", "text": ris(item), "ext": "ris",
-         "media": "application/x-research-info-systems"},
-        {"id": "csl-json", "name": "CSL-JSON", "text": csl_json(item), "ext": "json",
-         "media": "application/vnd.citationstyles.csl+json"},
+        {"id": "bibtex", "name": "BibTeX", "text": bibtex(item), "file": "citation.bib"},
+        {"id": "ris", "name": "RIS", "text": ris(item), "file": "citation.ris"},
+        {"id": "csl-json", "name": "CSL-JSON", "text": csl_json(item), "file": "citation.json"},
     ]
     return {
         "kind": kind,
@@ -333,6 +332,14 @@ def page_view(project, record: Record, page_url: str, title: str, description: s
         "meta": head_meta(record, item, revised, description),
         "json_ld": json_ld(record, kind, item, revised, description, page_url, project),
     }
+
+
+def download_files(view: dict) -> dict[str, str]:
+    """{file name: text} of the citation downloads of a page with the box, written next to
+    its index.html: 'citation.bib', 'citation.ris', 'citation.json', 'citation-apa.txt'..."""
+    if not view["box"]:
+        return {}
+    return {f["file"]: f["text"] for f in view["styles"] + view["machine"]}
 
 
 # ----- CITATION.cff -----------------------------------------------------------------------
@@ -360,3 +367,22 @@ def cff_text(record: Record) -> str:
             "tests/test_citation.py checks it.\n"
             + yaml.safe_dump(cff(record), allow_unicode=True, sort_keys=False, width=100))
 
+
+
+ROOT = Path(__file__).resolve().parent.parent
+CFF_FILE = ROOT / "CITATION.cff"
+
+
+def cff_main(argv: list[str]) -> int:
+    """`python -m macros cff`: write CITATION.cff; with --check, fail if it is out of date."""
+    text = cff_text(load_record(ROOT / "mkdocs.yml"))
+    current = CFF_FILE.read_text(encoding="utf-8") if CFF_FILE.exists() else ""
+    if argv[:1] == ["--check"]:
+        if current != text:
+            sys.stderr.write("CITATION.cff does not match mkdocs.yml extra.citation: run "
+                             "python -m macros cff\n")
+            return 1
+        return 0
+    CFF_FILE.write_text(text, encoding="utf-8")
+    sys.stdout.write("wrote CITATION.cff\n")
+    return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from html import unescape
+from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
@@ -102,6 +103,10 @@ def on_page_context(context, page, config, nav):
                               unescape(page.meta.get("description", "")))
     context["cite_meta"] = render_template("citation/meta.html", cite=view)
     context["cite_box"] = render_template("citation/box.html", cite=view)
+    folder = Path(config.site_dir) / page.url
+    for name, text in citation.download_files(view).items():  # the box's downloads
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
     return context
 
 
