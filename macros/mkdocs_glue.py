@@ -73,6 +73,9 @@ def on_config(config):
     if release and release != record.version:
         raise Abort(f"mike is releasing {release!r} but mkdocs.yml extra.citation.version is "
                     f"{record.version!r}: release the version the citations name")
+    if os.environ.get("REQUIRE_SITE_URL") and not record.configured:
+        raise Abort(f"REQUIRE_SITE_URL is set but site_url is {config.site_url!r}, a local or "
+                    "missing address: set SITE_URL to the site's published address")
     config.extra["citation_record"] = record
     # Material's version selector fetches mike's versions.json, which only a deployment made
     # with mike has: a plain build would request a file that does not exist.

@@ -26,7 +26,7 @@ PAGE_KINDS = {
     "home": "", "argument": "argument/", "concepts": "concepts/",
     "concept": "concepts/strategic-alliance/", "criteria": "criteria/", "cases": "cases/",
     "case": "cases/syria-civil-war/", "comparison": "comparison/", "sources": "sources/",
-    "about": "about/",
+    "about": "about/", "cite": "cite/",
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 375, "height": 812}
@@ -239,3 +239,19 @@ def test_missing_browser_fails_with_install_hint(tmp_path):
     assert result.returncode != 0
     assert "apt-get install -y chromium" in result.stdout
     assert "skipped" not in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_cite_box_copies_by_keyboard_and_announces_it(visit, key):
+    v = visit("cases/syria-civil-war/", viewport=DESKTOP,
+              permissions=["clipboard-read", "clipboard-write"])
+    button = v.page.get_by_role("button", name="Copy BibTeX")
+    assert button.is_visible()  # shown by the script: hidden without it
+    button.focus()
+    v.page.keyboard.press(key)
+    status = v.page.locator("#cite-status")
+    status.filter(has_text="BibTeX copied").wait_for(timeout=5000)
+    assert status.get_attribute("aria-live") == "polite"
+    copied = v.page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@online{iranrussia-cases-syria-civil-war,")
+    assert v.console_errors == []

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import bibtexparser
 import jsonschema
@@ -342,3 +344,39 @@ def test_removing_a_page_without_a_redirect_breaks_a_published_address(tmp_path)
     assert "comparison/" in crawl(tmp_path / "site")  # the redirect page
     missing = unresolved(tmp_path / "site", read_published(PUBLISHED))
     assert missing == ["perspectives/"]
+
+
+@pytest.mark.slow
+def test_a_mike_release_is_frozen_with_its_permanent_links(tmp_path):
+    """mike deploys the version under /<version>/ with a copied /latest/ alias; the pages cite
+    the permanent link; and the release check then refuses to deploy that version again."""
+    repo = copy_repo(tmp_path / "repo")
+    git = ["git", "-c", "user.email=test@example.invalid", "-c", "user.name=test"]
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
+    subprocess.run(git + ["commit", "-qm", "site"], cwd=repo, check=True)
+    version = citation.load_record(ROOT / "mkdocs.yml").version
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           "PYTHONPATH": str(repo), "SITE_URL": ADDRESS, "REQUIRE_SITE_URL": "1",
+           "NO_MKDOCS_2_WARNING": "1", "GIT_AUTHOR_NAME": "test", "GIT_COMMITTER_NAME": "test",
+           "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+    mike = [str(Path(sys.executable).parent / "mike")]
+    result = subprocess.run(mike + ["deploy", "--alias-type", "copy", "--update-aliases", version,
+                                    "latest"], cwd=repo, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    def show(path):
+        return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=repo, capture_output=True,
+                              text=True, check=True).stdout
+
+    versions = show("versions.json")
+    assert json.loads(versions) == [{"version": version, "title": version, "aliases": ["latest"]}]
+    tree = subprocess.run(["git", "ls-tree", "gh-pages"], cwd=repo, capture_output=True,
+                          text=True, check=True).stdout
+    assert re.search(r"^040000 tree \w+\tlatest$", tree, re.M), "latest/ is a copy, no symlink"
+    page = show(f"{version}/cases/syria-civil-war/index.html")
+    permanent = f"{ADDRESS}{version}/cases/syria-civil-war/"
+    assert f'name="citation_public_url" content="{permanent}"' in page
+    assert f'href="{ADDRESS}latest/cases/syria-civil-war/"' in page  # current address
+    assert '"version": {"provider": "mike"}' in page  # Material's version selector
+    assert release.problems(version, versions)  # and never again
