@@ -245,8 +245,12 @@ def test_missing_browser_fails_with_install_hint(tmp_path):
 def test_cite_box_copies_by_keyboard_and_announces_it(visit, key):
     v = visit("cases/syria-civil-war/", viewport=DESKTOP,
               permissions=["clipboard-read", "clipboard-write"])
+    assert v.page.get_by_role("button", name="Copy APA 7").is_visible()  # shown by the script
     button = v.page.get_by_role("button", name="Copy BibTeX")
-    assert button.is_visible()  # shown by the script: hidden without it
+    assert not button.is_visible()  # in the closed "More styles and formats"
+    v.page.locator(".ir-cite__more summary").focus()
+    v.page.keyboard.press(key)
+    assert button.is_visible()
     button.focus()
     v.page.keyboard.press(key)
     status = v.page.locator("#cite-status")
