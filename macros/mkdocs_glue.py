@@ -11,16 +11,20 @@ site is cached in view.py, held HTML in render.py.
 from __future__ import annotations
 
 import logging
+import os
+from html import unescape
+from pathlib import Path
 
 from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import contribute, publish
+from macros import citation, contribute, publish
 from macros.derive import counts
 from macros.errors import DataError
 from macros.exports import exports
 from macros.render import anchor_ids, forget_held, release
-from macros.templates import number_word
+from macros.templates import number_word, render_template
 from macros.view import get_site
 
 # mkdocs-macros logs its start-up (modules, variables, macros found) at INFO on every build,
@@ -66,8 +70,24 @@ def define_env(env):
 # ----- MkDocs hooks ---------------------------------------------------------------------------
 
 
+@event_priority(100)  # before mike's on_config, which moves site_url to the /latest/ alias
 def on_config(config):
     site_or_abort()
+    # The citation record (citation.py) is read once, with the site's root address as
+    # configured and, when mike builds a release, the version it releases.
+    release = os.environ.get("MIKE_DOCS_VERSION", "")
+    record = citation.record_from_config(config.extra, config.site_url, release)
+    if release and release != record.version:
+        raise Abort(f"mike is releasing {release!r} but mkdocs.yml extra.citation.version is "
+                    f"{record.version!r}: release the version the citations name")
+    if os.environ.get("REQUIRE_SITE_URL") and not record.configured:
+        raise Abort(f"REQUIRE_SITE_URL is set but site_url is {config.site_url!r}, a local or "
+                    "missing address: set SITE_URL to the site's published address")
+    config.extra["citation_record"] = record
+    # Material's version selector fetches mike's versions.json, which only a deployment made
+    # with mike has: a plain build would request a file that does not exist.
+    if not release:
+        config.extra.pop("version", None)
     return config
 
 
@@ -83,6 +103,21 @@ def on_files(files, config):
     for path, content in exports(site_or_abort().p).items():  # the downloads under /data/
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_context(context, page, config, nav):
+    # The <head> metadata and the "Cite this page" box, laid out by the core's own templates
+    # (escaped there) and placed by overrides/main.html.
+    view = citation.page_view(site_or_abort().p, config.extra["citation_record"], page.url,
+                              unescape(page.title or ""),
+                              unescape(page.meta.get("description", "")))
+    context["cite_meta"] = render_template("citation/meta.html", cite=view)
+    context["cite_box"] = render_template("citation/box.html", cite=view)
+    folder = Path(config.site_dir) / page.url
+    for name, text in citation.download_files(view).items():  # the box's downloads
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return context
 
 
 def on_page_content(html, page, config, files):

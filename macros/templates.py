@@ -4,16 +4,19 @@ Python prepares plain view data (view.py); templates present it. Everything a te
 prints is escaped (autoescape), and a name it does not know is an error (StrictUndefined).
 Data never becomes template source, so Jinja typed into data is printed as typed.
 
-Markup enters a template already safe from three places only: `markdown` below (sanitised
+Markup enters a template already safe from four places only: `markdown` below (sanitised
 Markdown from data, the one way data text becomes HTML), `heading` below (the heading
-markers that render.page_markdown turns into Markdown headings), and the formatted
-references of bibliography.format_references (CSL output of escaped fields).
+markers that render.page_markdown turns into Markdown headings), `json_script` below (JSON
+for a <script type="application/ld+json"> element, with every <, > and & written as a JSON
+escape so that no text can close the element), and the formatted references and citations
+of bibliography.py (CSL output of escaped fields).
 
 This environment is separate from the one mkdocs-macros uses for hand-written pages.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -63,6 +66,12 @@ def number_word(number: int) -> str:
     return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
 
 
+def json_script(value) -> Markup:
+    """`value` as JSON that is safe inside a <script> element: no <, > or & in it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
@@ -91,6 +100,8 @@ def _environment() -> Environment:
     env.filters["markdown"] = markdown
     env.filters["number_word"] = number_word
     env.filters["date_text"] = date_text
+    env.filters["long_date"] = date_text  # the same filter under the name the citation box uses
+    env.filters["json_script"] = json_script
     env.globals["heading"] = heading
     return env
 

@@ -18,6 +18,7 @@ PAGES = {
     "sources": "sources/",
     "about": "about/",
     "perspectives": "perspectives/",
+    "cite": "cite/",
 }
 # Page kinds written from data (one page per entry); the others are hand-written in docs/.
 GENERATED = ("case", "concept")
@@ -39,6 +40,10 @@ DOWNLOADS = {
     "schema": "data/schemas/{id}",
     "datapackage": "data/datapackage.json",
 }
+
+
+# The page that lists the downloads (docs/data/index.md).
+DOWNLOADS_PAGE = "data/"
 
 
 def download(kind: str, entry_id: str = "") -> str:

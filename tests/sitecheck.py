@@ -1,6 +1,7 @@
 """A crawler over a built site: links, anchors, ids and external requests, from the files."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -111,3 +112,37 @@ def orphans(pages: dict[str, Page]) -> list[str]:
             if target is not None and target != page.url:
                 linked.add(target if not target or target.endswith(("/", ".html")) else target + "/")
     return [url for url in pages if url not in linked and url not in ("", "404.html")]
+
+
+_REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)"', re.I)
+
+
+def resolves(site: Path, address: str, pages: dict[str, Page], hops: int = 5) -> bool:
+    """Whether a site-relative address ('cases/x/', 'sources/#id', 'data/cases.csv') resolves in
+    the built site: its page or file exists, with the anchor when it has one, following the
+    redirect pages that mkdocs-redirects writes for renamed or removed pages."""
+    path, _, fragment = address.partition("#")
+    page = pages.get(path) or (pages.get(path + "/") if path and not path.endswith("/") else None)
+    if page is None:
+        return (site / path).is_file() and not fragment
+    index = site / page.url / "index.html" if page.url.endswith("/") or not page.url else (
+        site / page.url)
+    moved = _REFRESH.search(index.read_text(encoding="utf-8"))
+    if moved and hops:
+        target, target_fragment = resolve(page, moved.group(1))
+        return target is not None and resolves(
+            site, target + ("#" + (fragment or target_fragment) if fragment or target_fragment
+                            else ""), pages, hops - 1)
+    return not fragment or fragment in page.ids
+
+
+def unresolved(site: Path, addresses: list[str]) -> list[str]:
+    pages = crawl(site)
+    return [a for a in addresses if not resolves(site, a, pages)]
+
+
+def read_published(path: Path) -> list[str]:
+    """The site-relative addresses in tests/published_urls.txt: one a line, written from the
+    site's root ('/cases/x/'); a line starting with '#' is a comment."""
+    return [line.strip()[1:] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]

@@ -30,7 +30,7 @@ PAGE_KINDS = {
     "concept": "concepts/strategic-alliance/", "criteria": "criteria/", "cases": "cases/",
     "case": "cases/syria-civil-war/", "comparison": "comparison/", "sources": "sources/",
     "about": "about/", "data": "data/", "contribute": "contribute/",
-    "field-reference": "contribute/schema/",
+    "field-reference": "contribute/schema/", "cite": "cite/", "perspectives": "perspectives/",
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 375, "height": 812}
@@ -377,3 +377,23 @@ def test_no_raw_id_or_iso_date_in_visible_text(visit, project, kind):
     ids |= {c["id"] for c in project.argument["claims"]}
     words = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text))
     assert sorted(words & ids) == []
+
+
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_cite_box_copies_by_keyboard_and_announces_it(visit, key):
+    v = visit("cases/syria-civil-war/", viewport=DESKTOP,
+              permissions=["clipboard-read", "clipboard-write"])
+    assert v.page.get_by_role("button", name="Copy APA 7").is_visible()  # shown by the script
+    button = v.page.get_by_role("button", name="Copy BibTeX")
+    assert not button.is_visible()  # in the closed "More styles and formats"
+    v.page.locator(".ir-cite__more summary").focus()
+    v.page.keyboard.press(key)
+    assert button.is_visible()
+    button.focus()
+    v.page.keyboard.press(key)
+    status = v.page.locator("#cite-status")
+    status.filter(has_text="BibTeX copied").wait_for(timeout=5000)
+    assert status.get_attribute("aria-live") == "polite"
+    copied = v.page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@online{iranrussia-cases-syria-civil-war,")
+    assert v.console_errors == []
