@@ -315,6 +315,7 @@ class Site:
             "verdicts": {t["test"].value: t["verdict"] for t in tests},
             "verdict_href": href(here, here, "verdict"),
             "method_href": href(here, url("about"), "method"),
+            "perspectives_href": href(here, url("perspectives")),
             "last_reviewed": case["last_reviewed"],
             "summary": [self.sourced(here, p) for p in case["summary"]],
             "essay_use": case["essay_use"],

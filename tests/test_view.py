@@ -285,3 +285,19 @@ def test_ids_in_prose_read_as_names(site):
     assert readable.startswith(f"see {short_cite(site.p.sources[source_id])};")
     assert f"https://example.org/{source_id}" in readable
     assert readable.endswith(f"and {site.p.criteria['threat-type']['title']}.")
+
+
+def test_the_home_pages_answer_is_computed_from_both_tests(site):
+    view = site.bottom_line(url("home"))
+    iran_russia = [c for c in site.p.cases.values() if c["role"] not in ("reference", "constraint")]
+    assert view["all_site"]["total"] == view["all_essay"]["total"] == len(iran_russia)
+    for test in ("all_essay", "all_site"):
+        t = view[test]
+        decided = sum(len(c["cases"]) for c in t["concepts"])
+        assert decided + len(t["indeterminate"]) + len(t["not_coded"]) == t["total"]
+    html = release(publish.part(site, "bottom_line", url("home")))
+    assert "This site's answer" in html
+    coded = view["all_site"]["total"] - len(view["all_site"]["not_coded"])
+    assert f"{coded} Iran-Russia cases coded on this site's extended test" in " ".join(html.split())
+    essay = view["essay_cases"]
+    assert f"its {essay['total']} cases come out as" in " ".join(html.split())
