@@ -24,7 +24,7 @@ from macros.derive import counts
 from macros.errors import DataError
 from macros.exports import exports
 from macros.render import anchor_ids, forget_held, release
-from macros.templates import number_word, render_template
+from macros.templates import date_text, number_word, render_template
 from macros.view import get_site
 
 # mkdocs-macros logs its start-up (modules, variables, macros found) at INFO on every build,
@@ -58,6 +58,7 @@ def define_env(env):
     for name in publish.PARTS:
         register(name)
     env.filter(number_word)
+    env.filter(date_text)
     env.variables["counts"] = counts(site.p)
     # The essay's own address (data/sources/essay.yml), for the home page's link to it.
     env.variables["essay_url"] = site.p.sources["essay"].get("url", "")
