@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from macros.bibliography import format_references, short_cite
 
 
@@ -12,6 +14,7 @@ def plain(reference: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", reference))
 
 
+@pytest.mark.slow  # formats all the real sources
 def test_no_reference_repeats_its_title_or_its_author(project):
     for source_id, reference in format_references(project.sources).items():
         text = plain(reference)

@@ -193,13 +193,13 @@ def check_outcome(project, error):
         assert problem.message
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_case())
 def test_mutated_files_load_or_fail_with_located_errors(content):
     check_outcome(*load_with_case(content.encode("utf-8", "surrogatepass")))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_random_bytes_load_or_fail_with_located_errors(content):
     check_outcome(*load_with_case(content))
