@@ -20,6 +20,7 @@ serve: $(STAMP) ## set up and serve the site on http://127.0.0.1:8000
 
 test: $(STAMP) ## set up and run every test (lint, formatting, data, views, build, links, HTML, browser)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m macros fmt --check
 	@bash tests/setup.sh java
 	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
@@ -29,8 +30,9 @@ test: $(STAMP) ## set up and run every test (lint, formatting, data, views, buil
 test-fast: $(STAMP) ## the unit tests: loader, checks, verdict rule, views, templates (no build, no browser)
 	$(PY) -m pytest -q -m "not slow" tests
 
-lint: $(STAMP) ## ruff check (and, once the tree is formatted, ruff format --check)
+lint: $(STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 build: $(STAMP) ## build the static site into site/ (replaced only if the build succeeds)
 	rm -rf site.tmp

@@ -12,6 +12,7 @@ beside a floor measured in the same run, so the ratios hold on any machine:
 
 Options: --sizes 10,100 (fewer synthetic sizes), --no-lighthouse, --runs N.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PARTS = ("mkdocs.yml", "docs", "macros", "data", "overrides", "CONTRIBUTING.md")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-PAGE_TYPES = {"home": "", "case": "cases/syria-civil-war/", "concept": "concepts/strategic-alliance/",
-              "comparison": "comparison/", "cases index": "cases/", "sources": "sources/",
-              "argument": "argument/"}
+PAGE_TYPES = {
+    "home": "",
+    "case": "cases/syria-civil-war/",
+    "concept": "concepts/strategic-alliance/",
+    "comparison": "comparison/",
+    "cases index": "cases/",
+    "sources": "sources/",
+    "argument": "argument/",
+}
 LIGHTHOUSE_PAGES = ("home", "case", "comparison", "concept")
 LIGHTHOUSE = "lighthouse@12.2.3"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -46,8 +53,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     """Wall time in seconds and peak memory (MB) of one command; fails loudly."""
     started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     stderr = process.stderr.read().decode() if process.stderr else ""  # before wait: no deadlock
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -86,8 +94,12 @@ def floor_project(site: Path, ours: Path, dest: Path) -> Path:
     for key in ("hooks", "watch"):
         config.pop(key, None)
     config["plugins"] = ["search"]
-    config["validation"] = {"omitted_files": "ignore", "unrecognized_links": "ignore",
-                            "anchors": "ignore", "absolute_links": "ignore"}
+    config["validation"] = {
+        "omitted_files": "ignore",
+        "unrecognized_links": "ignore",
+        "anchors": "ignore",
+        "absolute_links": "ignore",
+    }
     dest.mkdir()
     shutil.copytree(ours / "overrides", dest / "overrides")
     (dest / "docs" / "stylesheets").mkdir(parents=True)
@@ -106,8 +118,11 @@ def floor_project(site: Path, ours: Path, dest: Path) -> Path:
 
 
 def page_bytes(site: Path) -> dict[str, int]:
-    return {name: len((site / url / "index.html").read_bytes())
-            for name, url in PAGE_TYPES.items() if (site / url / "index.html").exists()}
+    return {
+        name: len((site / url / "index.html").read_bytes())
+        for name, url in PAGE_TYPES.items()
+        if (site / url / "index.html").exists()
+    }
 
 
 def largest(site: Path, folder: str) -> int:
@@ -121,20 +136,48 @@ def measure_size(extra: int, runs: int, tmp: Path) -> dict:
     check_times = [run([sys.executable, "-m", "macros", "check"], repo)[0] for _ in range(runs)]
     builds = []
     for _ in range(runs):
-        builds.append(run([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir",
-                           str(tmp / f"site-{extra}")], repo))
+        builds.append(
+            run(
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "build",
+                    "-q",
+                    "--site-dir",
+                    str(tmp / f"site-{extra}"),
+                ],
+                repo,
+            )
+        )
     site = tmp / f"site-{extra}"
     floor = floor_project(site, repo, tmp / f"floor-{extra}")
-    floors = [run([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir",
-                   str(tmp / f"floor-site-{extra}")], floor) for _ in range(runs)]
+    floors = [
+        run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "-q",
+                "--site-dir",
+                str(tmp / f"floor-site-{extra}"),
+            ],
+            floor,
+        )
+        for _ in range(runs)
+    ]
     ours_time = statistics.median(t for t, _ in builds)
     floor_time = statistics.median(t for t, _ in floors)
     return {
-        "extra_cases": extra, "cases": cases,
+        "extra_cases": extra,
+        "cases": cases,
         "pages": sum(1 for _ in site.rglob("index.html")),
-        "build_s": round(ours_time, 2), "floor_s": round(floor_time, 2),
+        "build_s": round(ours_time, 2),
+        "floor_s": round(floor_time, 2),
         "ratio": round(ours_time / floor_time, 2),
-        "peak_mb": max(m for _, m in builds), "floor_peak_mb": max(m for _, m in floors),
+        "peak_mb": max(m for _, m in builds),
+        "floor_peak_mb": max(m for _, m in floors),
         "check_s": round(statistics.median(check_times), 2),
         "page_bytes": page_bytes(site),
         "largest_case_page": largest(site, "cases"),
@@ -153,7 +196,9 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         compressible = path.suffix in (".html", ".css", ".js", ".json", ".svg", ".xml")
-        if not (path.is_file() and compressible and "gzip" in self.headers.get("Accept-Encoding", "")):
+        if not (
+            path.is_file() and compressible and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
@@ -168,8 +213,9 @@ def lighthouse(site: Path, runs: int) -> dict:
     npm_dir = BENCH / ".npm"
     binary = npm_dir / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
-        subprocess.run(["npm", "install", "--silent", "--prefix", str(npm_dir), LIGHTHOUSE],
-                       check=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--prefix", str(npm_dir), LIGHTHOUSE], check=True
+        )
     handler = functools.partial(_GzipHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -180,24 +226,45 @@ def lighthouse(site: Path, runs: int) -> dict:
             reports = []
             for _ in range(runs):
                 out = subprocess.run(
-                    [str(binary), base + PAGE_TYPES[name], "--output=json", "--quiet",
-                     "--only-categories=performance,accessibility,best-practices,seo",
-                     "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
-                     "--disable-background-networking --disable-component-update"],
-                    env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
-                    check=True)
+                    [
+                        str(binary),
+                        base + PAGE_TYPES[name],
+                        "--output=json",
+                        "--quiet",
+                        "--only-categories=performance,accessibility,best-practices,seo",
+                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+                        "--disable-background-networking --disable-component-update",
+                    ],
+                    env={**os.environ, "CHROME_PATH": CHROMIUM},
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 reports.append(json.loads(out.stdout))
             median = lambda values: statistics.median(values)  # noqa: E731
             results[name] = {
-                **{category: round(100 * median([r["categories"][category]["score"] for r in reports]))
-                   for category in ("performance", "accessibility", "best-practices", "seo")},
-                "transfer_kb": round(median([r["audits"]["total-byte-weight"]["numericValue"]
-                                             for r in reports]) / 1024, 1),
-                "requests": median([len(r["audits"]["network-requests"]["details"]["items"])
-                                    for r in reports]),
-                "other_hosts": sorted({i["url"].split("/")[2] for r in reports
-                                       for i in r["audits"]["network-requests"]["details"]["items"]
-                                       if not i["url"].startswith(base)}),
+                **{
+                    category: round(
+                        100 * median([r["categories"][category]["score"] for r in reports])
+                    )
+                    for category in ("performance", "accessibility", "best-practices", "seo")
+                },
+                "transfer_kb": round(
+                    median([r["audits"]["total-byte-weight"]["numericValue"] for r in reports])
+                    / 1024,
+                    1,
+                ),
+                "requests": median(
+                    [len(r["audits"]["network-requests"]["details"]["items"]) for r in reports]
+                ),
+                "other_hosts": sorted(
+                    {
+                        i["url"].split("/")[2]
+                        for r in reports
+                        for i in r["audits"]["network-requests"]["details"]["items"]
+                        if not i["url"].startswith(base)
+                    }
+                ),
             }
     finally:
         server.shutdown()
@@ -205,48 +272,91 @@ def lighthouse(site: Path, runs: int) -> dict:
 
 
 def machine() -> dict:
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
-    model = next((line.split(":", 1)[1].strip() for line in
-                  Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "")
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(int(memory) / 1024**2, 1),
-            "python": platform.python_version(), "system": platform.platform(),
-            "date": time.strftime("%Y-%m-%d")}
+    memory = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "",
+    )
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory) / 1024**2, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
 
 
 def markdown_report(results: dict) -> str:
-    lines = ["# Benchmark results", "",
-             "Written by `make bench` (bench/run.py); the numbers below are from the last run. "
-             "Times are medians; the floor is a plain Material build of the same pages, "
-             "measured in the same run.", "",
-             "| cases | pages | build (s) | floor (s) | ours/floor | peak MB | check (s) | "
-             "largest case page (KB) | largest concept page (KB) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (bench/run.py); the numbers below are from the last run. "
+        "Times are medians; the floor is a plain Material build of the same pages, "
+        "measured in the same run.",
+        "",
+        "| cases | pages | build (s) | floor (s) | ours/floor | peak MB | check (s) | "
+        "largest case page (KB) | largest concept page (KB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in results["sizes"]:
-        lines.append(f"| {row['cases']} | {row['pages']} | {row['build_s']} | {row['floor_s']} | "
-                     f"{row['ratio']} | {row['peak_mb']} | {row['check_s']} | "
-                     f"{row['largest_case_page'] / 1024:.0f} | "
-                     f"{row['largest_concept_page'] / 1024:.0f} |")
+        lines.append(
+            f"| {row['cases']} | {row['pages']} | {row['build_s']} | {row['floor_s']} | "
+            f"{row['ratio']} | {row['peak_mb']} | {row['check_s']} | "
+            f"{row['largest_case_page'] / 1024:.0f} | "
+            f"{row['largest_concept_page'] / 1024:.0f} |"
+        )
     if results.get("growth"):
         lines += ["", f"Growth: {results['growth']}"]
-    lines += ["", "## HTML per page type (KB)", "",
-              "| page | " + " | ".join(f"{r['cases']} cases" for r in results["sizes"]) + " |",
-              "|---|" + "---:|" * len(results["sizes"])]
+    lines += [
+        "",
+        "## HTML per page type (KB)",
+        "",
+        "| page | " + " | ".join(f"{r['cases']} cases" for r in results["sizes"]) + " |",
+        "|---|" + "---:|" * len(results["sizes"]),
+    ]
     for name in PAGE_TYPES:
-        lines.append(f"| {name} | " + " | ".join(
-            f"{r['page_bytes'].get(name, 0) / 1024:.0f}" for r in results["sizes"]) + " |")
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{r['page_bytes'].get(name, 0) / 1024:.0f}" for r in results["sizes"])
+            + " |"
+        )
     if results.get("lighthouse"):
-        lines += ["", "## Lighthouse 12.2.3, mobile preset, median of "
-                  f"{results['lighthouse_runs']} runs, served gzip-compressed", "",
-                  "| page | performance | accessibility | best practices | SEO | "
-                  "transfer (KB) | requests | other hosts |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+        lines += [
+            "",
+            "## Lighthouse 12.2.3, mobile preset, median of "
+            f"{results['lighthouse_runs']} runs, served gzip-compressed",
+            "",
+            "| page | performance | accessibility | best practices | SEO | "
+            "transfer (KB) | requests | other hosts |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
         for name, row in results["lighthouse"].items():
-            lines.append(f"| {name} | {row['performance']} | {row['accessibility']} | "
-                         f"{row['best-practices']} | {row['seo']} | {row['transfer_kb']} | "
-                         f"{row['requests']} | {', '.join(row['other_hosts']) or 'none'} |")
+            lines.append(
+                f"| {name} | {row['performance']} | {row['accessibility']} | "
+                f"{row['best-practices']} | {row['seo']} | {row['transfer_kb']} | "
+                f"{row['requests']} | {', '.join(row['other_hosts']) or 'none'} |"
+            )
     m = results["machine"]
-    lines += ["", "## Machine", "", f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
-              f"Python {m['python']}, {m['system']}, {m['date']}.", ""]
+    lines += [
+        "",
+        "## Machine",
+        "",
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
+        f"Python {m['python']}, {m['system']}, {m['date']}.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -267,9 +377,11 @@ def main(argv=None) -> int:
         if 100 in by_extra and 1000 in by_extra and 10 in by_extra:
             small = (by_extra[100]["build_s"] - by_extra[10]["build_s"]) / 90
             large = (by_extra[1000]["build_s"] - by_extra[100]["build_s"]) / 900
-            results["growth"] = (f"{small * 1000:.1f} ms per added case from 10 to 100 extra "
-                                 f"cases, {large * 1000:.1f} ms from 100 to 1,000 "
-                                 f"({'linear' if large < 1.5 * small + 0.002 else 'worse than linear'})")
+            results["growth"] = (
+                f"{small * 1000:.1f} ms per added case from 10 to 100 extra "
+                f"cases, {large * 1000:.1f} ms from 100 to 1,000 "
+                f"({'linear' if large < 1.5 * small + 0.002 else 'worse than linear'})"
+            )
         if not args.no_lighthouse:
             print("bench: Lighthouse...", flush=True)
             results["lighthouse"] = lighthouse(Path(tmp) / "site-0", args.runs)

@@ -21,15 +21,19 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["fmt"]:  # python -m macros fmt [--check]: see yamlfmt.py
         from .yamlfmt import main as fmt_main
+
         return fmt_main(argv[1:])
     if argv[:1] == ["new"]:  # python -m macros new case|source|concept ID: see newentry.py
         from .newentry import main as new_main
+
         return new_main(argv[1:])
     if argv[:1] == ["cff"]:  # python -m macros cff [--check]: see citation.py
         from .citation import cff_main
+
         return cff_main(argv[1:])
     if argv[:1] == ["release-check"]:  # python -m macros release-check: see release.py
         from .release import main as release_main
+
         return release_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m macros")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -5,6 +5,7 @@ year-suffix disambiguation, so each reference is formatted on its own and kept i
 keyed by its content: in memory for `mkdocs serve`, and in `.cache/references.json` for the
 next build. Changing a source reformats that source only.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -116,8 +117,9 @@ def format_references(sources: dict[str, dict]) -> dict[str, Markup]:
     result = {}
     for source_id in sorted(sources, key=lambda sid: (sort_key(sources[sid]), sid)):
         item = _escaped(to_csl(source_id, sources[source_id]))
-        key = hashlib.sha256(json.dumps([_CACHE_VERSION, item], sort_keys=True)
-                             .encode()).hexdigest()
+        key = hashlib.sha256(
+            json.dumps([_CACHE_VERSION, item], sort_keys=True).encode()
+        ).hexdigest()
         if key not in cache:
             cache[key], changed = _format_one(item), True
         used.add(key)
@@ -137,7 +139,7 @@ def _tidy(reference: str) -> str:
     - "Retrieved" without a retrieval date is dropped (sources record no access date)."""
     lead = re.match(r"(.+?)\. \(", reference)
     if lead:
-        head, tail = reference[:lead.end()], reference[lead.end():]
+        head, tail = reference[: lead.end()], reference[lead.end() :]
         repeat = re.compile(rf" (?:<i>)?{re.escape(lead.group(1))}(?:</i>)?\.(?= |$)")
         reference = head + repeat.sub("", tail)
     reference = re.sub(r"([?!])((?:</i>)?)\.", r"\1\2", reference)
@@ -175,8 +177,9 @@ def _punctuation(reference: str) -> str:
 @lru_cache(maxsize=4096)
 def _format_citation(item_json: str, style: str) -> str:
     item = _escaped(json.loads(item_json))
-    bibliography = CitationStylesBibliography(_named_style(style), CiteProcJSON([item]),
-                                              formatter.html)
+    bibliography = CitationStylesBibliography(
+        _named_style(style), CiteProcJSON([item]), formatter.html
+    )
     bibliography.register(Citation([CitationItem(item["id"])]))
     return _punctuation(str(bibliography.bibliography()[0]))
 
@@ -195,8 +198,11 @@ def short_cite(source: dict) -> str:
     names = [a.get("family") or a.get("literal", "") for a in source.get("author", [])]
     if not names:
         names = [source.get("container-title") or source.get("publisher") or source["title"]]
-    who = names[0] if len(names) == 1 else (
-        f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al.")
+    who = (
+        names[0]
+        if len(names) == 1
+        else (f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al.")
+    )
     if len(who) > 60:  # cut long organisation names at a word, not inside one
         who = who[:59].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return f"{who} {source['issued'][:4] if 'issued' in source else 'n.d.'}"

@@ -38,8 +38,17 @@ from .urls import DOWNLOADS, DOWNLOADS_PAGE, PAGES, url
 
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 # The page kinds that get the "Cite this page" box; every page gets the <head> metadata.
-CITABLE = ("argument", "concepts", "concept", "criteria", "cases", "case", "comparison",
-           "sources", "perspectives")
+CITABLE = (
+    "argument",
+    "concepts",
+    "concept",
+    "criteria",
+    "cases",
+    "case",
+    "comparison",
+    "sources",
+    "perspectives",
+)
 TEMPLATES = ("citation/box.html", "citation/meta.html")
 # The alias under which mike serves the newest release (mkdocs.yml, plugin `mike`).
 LATEST_ALIAS = "latest"
@@ -71,8 +80,11 @@ def site_address(site_url: str | None) -> str:
     if not site_url:
         return ""
     host = (urlsplit(site_url).hostname or "").lower()
-    if host in LOCAL_HOSTS or host.endswith(".localhost") or urlsplit(site_url).scheme not in (
-            "http", "https"):
+    if (
+        host in LOCAL_HOSTS
+        or host.endswith(".localhost")
+        or urlsplit(site_url).scheme not in ("http", "https")
+    ):
         return ""
     return site_url if site_url.endswith("/") else site_url + "/"
 
@@ -82,11 +94,18 @@ def record_from_config(extra: dict, site_url: str | None, release: str = "") -> 
     mike release build, the version being released (MIKE_DOCS_VERSION)."""
     c = extra["citation"]
     return Record(
-        title=c["title"], authors=tuple(a["name"] for a in c["authors"]),
-        version=str(c["version"]), date_released=str(c["date-released"]),
-        licence=dict(c["license"]), code_licence=c["code-license"], language=c["language"],
-        abstract=" ".join(c["abstract"].split()), keywords=tuple(c.get("keywords", ())),
-        root_url=site_address(site_url), release=release if release == str(c["version"]) else "")
+        title=c["title"],
+        authors=tuple(a["name"] for a in c["authors"]),
+        version=str(c["version"]),
+        date_released=str(c["date-released"]),
+        licence=dict(c["license"]),
+        code_licence=c["code-license"],
+        language=c["language"],
+        abstract=" ".join(c["abstract"].split()),
+        keywords=tuple(c.get("keywords", ())),
+        root_url=site_address(site_url),
+        release=release if release == str(c["version"]) else "",
+    )
 
 
 def load_record(mkdocs_yml, site_url: str | None = None) -> Record:
@@ -96,10 +115,15 @@ def load_record(mkdocs_yml, site_url: str | None = None) -> Record:
     class Loader(yaml.SafeLoader):
         pass
 
-    Loader.add_constructor("!ENV", lambda loader, node: (
-        loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None))
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/name:",
-                                 lambda loader, suffix, node: suffix)
+    Loader.add_constructor(
+        "!ENV",
+        lambda loader, node: (
+            loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None
+        ),
+    )
+    Loader.add_multi_constructor(
+        "tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix
+    )
     with open(mkdocs_yml, encoding="utf-8") as file:
         config = yaml.load(file, Loader=Loader)  # noqa: S506 (a SafeLoader subclass)
     return record_from_config(config["extra"], site_url)
@@ -113,7 +137,7 @@ def page_kind(page_url: str) -> tuple[str, str]:
     for kind, pattern in PAGES.items():
         if "{id}" in pattern:
             prefix = pattern.split("{id}")[0]
-            rest = page_url[len(prefix):-1] if page_url.startswith(prefix) else ""
+            rest = page_url[len(prefix) : -1] if page_url.startswith(prefix) else ""
             if rest and "/" not in rest and page_url == url(kind, rest):
                 return kind, rest
         elif page_url == pattern:
@@ -139,8 +163,10 @@ def addresses(record: Record, page_url: str) -> dict:
     if not record.configured:
         return {"current": "", "permanent": ""}
     if record.release:
-        return {"current": urljoin(record.root_url, f"{LATEST_ALIAS}/{page_url}"),
-                "permanent": urljoin(record.root_url, f"{record.release}/{page_url}")}
+        return {
+            "current": urljoin(record.root_url, f"{LATEST_ALIAS}/{page_url}"),
+            "permanent": urljoin(record.root_url, f"{record.release}/{page_url}"),
+        }
     return {"current": urljoin(record.root_url, page_url), "permanent": ""}
 
 
@@ -168,8 +194,11 @@ _CAPITALISED = re.compile(r"(?<![\w{])([A-Z][\w'’-]*)")
 def _bibtex_text(value: str) -> str:
     def escape(match):
         ch = match.group(1)
-        return {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}"}.get(ch, "\\" + ch)
+        return {
+            "\\": r"\textbackslash{}",
+            "~": r"\textasciitilde{}",
+            "^": r"\textasciicircum{}",
+        }.get(ch, "\\" + ch)
 
     return _BIBTEX_SPECIAL.sub(escape, value)
 
@@ -201,9 +230,14 @@ def ris(item: dict) -> str:
     year, month, day = item["issued"]["date-parts"][0]
     lines = [("TY", "ELEC")]
     lines += [("AU", a["literal"]) for a in item["author"]]
-    lines += [("TI", item["title"]), ("T2", item["container-title"]), ("PY", str(year)),
-              ("DA", f"{year:04d}/{month:02d}/{day:02d}/"), ("ET", item["version"]),
-              ("LA", item["language"])]
+    lines += [
+        ("TI", item["title"]),
+        ("T2", item["container-title"]),
+        ("PY", str(year)),
+        ("DA", f"{year:04d}/{month:02d}/{day:02d}/"),
+        ("ET", item["version"]),
+        ("LA", item["language"]),
+    ]
     if "URL" in item:
         lines.append(("UR", item["URL"]))
     lines.append(("ER", ""))
@@ -241,25 +275,37 @@ def head_meta(record: Record, item: dict, revised: str, description: str) -> lis
         ("property", "og:locale", "en_GB" if record.language == "en-GB" else "en_US"),
     ]
     if description:
-        tags += [("name", "DC.description", description),
-                 ("property", "og:description", description)]
+        tags += [
+            ("name", "DC.description", description),
+            ("property", "og:description", description),
+        ]
     if address:
-        tags += [("name", "citation_public_url", address), ("name", "DC.identifier", address),
-                 ("property", "og:url", address)]
+        tags += [
+            ("name", "citation_public_url", address),
+            ("name", "DC.identifier", address),
+            ("property", "og:url", address),
+        ]
     return [{"attribute": a, "key": k, "content": v} for a, k, v in tags]
 
 
-def json_ld(record: Record, kind: str, item: dict, revised: str, description: str,
-            page_url: str, project) -> dict:
+def json_ld(
+    record: Record, kind: str, item: dict, revised: str, description: str, page_url: str, project
+) -> dict:
     """schema.org: a DefinedTerm for a concept, a DefinedTermSet for the concepts, a Dataset
     for the downloads, an Article for every other page."""
     authors = [{"@type": "Organization", "name": a} for a in record.authors]
     website = {"@type": "WebSite", "name": record.title}
     if record.configured:
         website["url"] = record.root_url
-    data = {"@context": "https://schema.org", "name": item["title"], "inLanguage":
-            record.language, "license": record.licence["url"], "version": record.version,
-            "dateModified": revised, "isPartOf": website}
+    data = {
+        "@context": "https://schema.org",
+        "name": item["title"],
+        "inLanguage": record.language,
+        "license": record.licence["url"],
+        "version": record.version,
+        "dateModified": revised,
+        "isPartOf": website,
+    }
     if description:
         data["description"] = description
     if "URL" in item:
@@ -272,24 +318,57 @@ def json_ld(record: Record, kind: str, item: dict, revised: str, description: st
         return {"url": base + site_relative} if address else {}
 
     if kind == "concept":
-        data.update({"@type": "DefinedTerm", "termCode": page_url.strip("/").split("/")[-1],
-                     "inDefinedTermSet": {"@type": "DefinedTermSet",
-                                          "name": f"Concepts: {record.title}"}})
+        data.update(
+            {
+                "@type": "DefinedTerm",
+                "termCode": page_url.strip("/").split("/")[-1],
+                "inDefinedTermSet": {
+                    "@type": "DefinedTermSet",
+                    "name": f"Concepts: {record.title}",
+                },
+            }
+        )
         return data
     if kind == "concepts":
-        data.update({"@type": "DefinedTermSet", "hasDefinedTerm": [
-            {"@type": "DefinedTerm", "name": c["title"], "termCode": cid,
-             **absolute(url("concept", cid))}
-            for cid, c in project.concepts.items()]})
+        data.update(
+            {
+                "@type": "DefinedTermSet",
+                "hasDefinedTerm": [
+                    {
+                        "@type": "DefinedTerm",
+                        "name": c["title"],
+                        "termCode": cid,
+                        **absolute(url("concept", cid)),
+                    }
+                    for cid, c in project.concepts.items()
+                ],
+            }
+        )
         return data
     if kind == "data":
-        formats = {"cases-json": "application/json", "cases-csv": "text/csv",
-                   "datapackage": "application/json"}
-        data.update({"@type": "Dataset", "creator": authors, "distribution": [
-            {"@type": "DataDownload", "encodingFormat": media, "name": DOWNLOADS[name],
-             **{("contentUrl" if k == "url" else k): v
-                for k, v in absolute(DOWNLOADS[name]).items()}}
-            for name, media in formats.items()]})
+        formats = {
+            "cases-json": "application/json",
+            "cases-csv": "text/csv",
+            "datapackage": "application/json",
+        }
+        data.update(
+            {
+                "@type": "Dataset",
+                "creator": authors,
+                "distribution": [
+                    {
+                        "@type": "DataDownload",
+                        "encodingFormat": media,
+                        "name": DOWNLOADS[name],
+                        **{
+                            ("contentUrl" if k == "url" else k): v
+                            for k, v in absolute(DOWNLOADS[name]).items()
+                        },
+                    }
+                    for name, media in formats.items()
+                ],
+            }
+        )
         return data
     data.update({"@type": "Article", "headline": item["title"][:110], "author": authors})
     return data
@@ -310,8 +389,15 @@ def page_view(project, record: Record, page_url: str, title: str, description: s
     styles = []
     for style, name in CITATION_STYLES.items():
         formatted, plain = format_citation(item, style)
-        styles.append({"id": style, "name": name, "html": formatted, "text": plain + "\n",
-                       "file": f"citation-{style}.txt"})
+        styles.append(
+            {
+                "id": style,
+                "name": name,
+                "html": formatted,
+                "text": plain + "\n",
+                "file": f"citation-{style}.txt",
+            }
+        )
     machine = [
         {"id": "bibtex", "name": "BibTeX", "text": bibtex(item), "file": "citation.bib"},
         {"id": "ris", "name": "RIS", "text": ris(item), "file": "citation.ris"},
@@ -349,8 +435,8 @@ def cff(record: Record) -> dict:
     """CITATION.cff (Citation File Format 1.2.0) for the whole site, from the record."""
     return {
         "cff-version": "1.2.0",
-        "message": "To cite this site or one of its pages, use the \"Cite this page\" box on "
-                   "the page or see the Cite page of the site.",
+        "message": 'To cite this site or one of its pages, use the "Cite this page" box on '
+        "the page or see the Cite page of the site.",
         "type": "dataset",
         "title": record.title,
         "abstract": record.abstract,
@@ -363,10 +449,11 @@ def cff(record: Record) -> dict:
 
 
 def cff_text(record: Record) -> str:
-    return ("# Generated from mkdocs.yml `extra.citation` by `python -m macros cff`; "
-            "tests/test_citation.py checks it.\n"
-            + yaml.safe_dump(cff(record), allow_unicode=True, sort_keys=False, width=100))
-
+    return (
+        "# Generated from mkdocs.yml `extra.citation` by `python -m macros cff`; "
+        "tests/test_citation.py checks it.\n"
+        + yaml.safe_dump(cff(record), allow_unicode=True, sort_keys=False, width=100)
+    )
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -379,8 +466,9 @@ def cff_main(argv: list[str]) -> int:
     current = CFF_FILE.read_text(encoding="utf-8") if CFF_FILE.exists() else ""
     if argv[:1] == ["--check"]:
         if current != text:
-            sys.stderr.write("CITATION.cff does not match mkdocs.yml extra.citation: run "
-                             "python -m macros cff\n")
+            sys.stderr.write(
+                "CITATION.cff does not match mkdocs.yml extra.citation: run python -m macros cff\n"
+            )
             return 1
         return 0
     CFF_FILE.write_text(text, encoding="utf-8")

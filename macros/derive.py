@@ -11,6 +11,7 @@ and every concept (criteria and concepts say which test they belong to in their 
 field). A case not yet coded on the extended test's criteria has the essay's verdict only;
 evidence on willingness or constraint (role `constraint`) has none.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -22,10 +23,10 @@ from .urls import url
 
 @dataclass(frozen=True)
 class Verdict:
-    concept: str | None              # the concept id, or None when indeterminate
-    matches: dict[str, list[str]]    # concept id -> criterion ids on which the coding matches
-    total: int                       # number of criteria
-    contenders: tuple[str, ...]      # concepts with the highest score (one when decided)
+    concept: str | None  # the concept id, or None when indeterminate
+    matches: dict[str, list[str]]  # concept id -> criterion ids on which the coding matches
+    total: int  # number of criteria
+    contenders: tuple[str, ...]  # concepts with the highest score (one when decided)
 
     @property
     def decided(self) -> bool:
@@ -51,8 +52,9 @@ def verdict_for(values: dict[str, str], project: Project, test: str = "essay") -
     """Verdict of one test for a coding given as {criterion id: value id}."""
     criteria, concepts = scope(project, test)
     matches = {
-        concept_id: [c for c in criteria
-                     if values.get(c) == project.concepts[concept_id]["profile"].get(c)]
+        concept_id: [
+            c for c in criteria if values.get(c) == project.concepts[concept_id]["profile"].get(c)
+        ]
         for concept_id in concepts
     }
     best = max((len(m) for m in matches.values()), default=0)
@@ -78,8 +80,9 @@ def case_verdict(case: dict, project: Project, test: str = "essay") -> Verdict |
     return verdict_for(case_values(case), project, test) if applies(case, project, test) else None
 
 
-def alternative_verdicts(case: dict, project: Project, test: str = "essay"
-                         ) -> list[tuple[str, Verdict]]:
+def alternative_verdicts(
+    case: dict, project: Project, test: str = "essay"
+) -> list[tuple[str, Verdict]]:
     """For each criterion of the test with an alternative reading: the verdict if only that
     one changed, then, when there are several, the verdict if every alternative were
     accepted."""
@@ -87,8 +90,11 @@ def alternative_verdicts(case: dict, project: Project, test: str = "essay"
         return []
     criteria = scope(project, test)[0]
     base = case_values(case)
-    changed = {c: e["alternative"]["value"] for c, e in case["coding"].items()
-               if "alternative" in e and c in criteria}
+    changed = {
+        c: e["alternative"]["value"]
+        for c, e in case["coding"].items()
+        if "alternative" in e and c in criteria
+    }
     results = [(c, verdict_for({**base, c: v}, project, test)) for c, v in changed.items()]
     if len(changed) > 1:
         results.append(("*", verdict_for({**base, **changed}, project, test)))
@@ -110,11 +116,11 @@ class Citation:
 class Index:
     """Back-links: who cites what, computed once per build."""
 
-    citations: dict[str, list[Citation]]               # source id -> the places citing it
+    citations: dict[str, list[Citation]]  # source id -> the places citing it
     claims_by_case: dict[str, list[str]]
     claims_by_concept: dict[str, list[str]]
     claims_by_criterion: dict[str, list[str]]
-    related: dict[str, list[str]]                      # symmetric closure of `related`
+    related: dict[str, list[str]]  # symmetric closure of `related`
 
 
 def sources_in(node) -> list[str]:
@@ -149,8 +155,9 @@ def build_index(project: Project) -> Index:
         for voice in camp["voices"]:
             cite(voice, "voice", url("perspectives"), voice["id"], voice["who"])
     if project.perspectives and "assessment" in project.perspectives:
-        cite(project.perspectives["assessment"], "assessment", url("perspectives"),
-             "assessment", "")
+        cite(
+            project.perspectives["assessment"], "assessment", url("perspectives"), "assessment", ""
+        )
 
     def by(key):
         result: dict[str, list[str]] = defaultdict(list)
@@ -165,8 +172,13 @@ def build_index(project: Project) -> Index:
             for a, b in ((case_id, other), (other, case_id)):
                 if b not in related[a]:
                     related[a].append(b)
-    return Index(dict(citations), by("cases"), by("concepts"), by("criteria"),
-                 {k: sorted(v) for k, v in related.items()})
+    return Index(
+        dict(citations),
+        by("cases"),
+        by("concepts"),
+        by("criteria"),
+        {k: sorted(v) for k, v in related.items()},
+    )
 
 
 def counts(project: Project) -> dict:
@@ -176,9 +188,14 @@ def counts(project: Project) -> dict:
     for case in project.cases.values():
         roles[case["role"]] += 1
     essay_criteria = scope(project, "essay")[0]
-    return {"cases": len(project.cases), "concepts": len(project.concepts),
-            "criteria": len(project.criteria), "sources": len(project.sources),
-            "claims": len(project.argument["claims"]), "roles": dict(roles),
-            "essay_criteria": len(essay_criteria),
-            "site_criteria": len(project.criteria) - len(essay_criteria),
-            "essay_concepts": len(scope(project, "essay")[1])}
+    return {
+        "cases": len(project.cases),
+        "concepts": len(project.concepts),
+        "criteria": len(project.criteria),
+        "sources": len(project.sources),
+        "claims": len(project.argument["claims"]),
+        "roles": dict(roles),
+        "essay_criteria": len(essay_criteria),
+        "site_criteria": len(project.criteria) - len(essay_criteria),
+        "essay_concepts": len(scope(project, "essay")[1]),
+    }

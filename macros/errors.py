@@ -1,4 +1,5 @@
 """The one error type the data layer raises: a list of located problems."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,9 @@ from dataclasses import dataclass
 
 # A contributor's file name, key or value ends up in these messages. Control characters
 # (ANSI escapes, a fake "data OK" on a new line) and bidi controls are shown escaped, never raw.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                          "\u2066-\u2069\ufeff]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 MAX_PROBLEMS_PER_FILE = 20
 
 
@@ -50,9 +52,13 @@ class DataError(Exception):
                 lines.append(str(problem))
             elif shown[problem.path] == per_file[problem.path]:
                 hidden = per_file[problem.path] - MAX_PROBLEMS_PER_FILE
-                lines.append(printable(f"{problem.path}: {hidden} more problem"
-                                       f"{'s' if hidden != 1 else ''} in this file not shown "
-                                       "(fix the ones above and run again)"))
+                lines.append(
+                    printable(
+                        f"{problem.path}: {hidden} more problem"
+                        f"{'s' if hidden != 1 else ''} in this file not shown "
+                        "(fix the ones above and run again)"
+                    )
+                )
         count = len(self.problems)
         lines.append(f"{count} error{'s' if count != 1 else ''} found in data/")
         return "\n".join(lines)

@@ -6,6 +6,7 @@ data has one, a real example. The page template only lays it out
 (templates/contribute/field_reference.html). Nothing here imports MkDocs, and no list of fields or
 values is written down twice: change a schema and the page follows.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from .schema import SCHEMA_DIR, _read, _resolve
 
 KIND_ORDER = ("case", "source", "concept", "criterion", "argument", "perspectives")
 SINGLE_FILES = {"argument": "data/argument.yml", "perspectives": "data/perspectives.yml"}
-GENERIC_KEY = "<id>"   # a mapping whose keys are ids (a case's coding, a concept's profile)
+GENERIC_KEY = "<id>"  # a mapping whose keys are ids (a case's coding, a concept's profile)
 
 # What each shared definition of common.schema.json is called on the page.
 TYPE_NAMES = {
@@ -32,15 +33,21 @@ TYPE_NAMES = {
     "sourced_text": "text with sources",
     "names": "list of names",
 }
-JSON_TYPES = {"string": "text", "integer": "whole number", "number": "number",
-              "boolean": "true or false", "object": "mapping", "array": "list"}
+JSON_TYPES = {
+    "string": "text",
+    "integer": "whole number",
+    "number": "number",
+    "boolean": "true or false",
+    "object": "mapping",
+    "array": "list",
+}
 
 
 @dataclass
 class Field:
-    path: str                  # e.g. coding.<id>.alternative.value
-    name: str                  # the last part: value
-    depth: int                 # how deep it is nested (0 for top-level fields)
+    path: str  # e.g. coding.<id>.alternative.value
+    name: str  # the last part: value
+    depth: int  # how deep it is nested (0 for top-level fields)
     type: str
     required: bool
     allowed: list[str] = field(default_factory=list)
@@ -59,8 +66,8 @@ class Kind:
     kind: str
     title: str
     description: str
-    file: str                  # where such a file lives, e.g. data/cases/<id>.yml
-    schema: str                # schema file name
+    file: str  # where such a file lives, e.g. data/cases/<id>.yml
+    schema: str  # schema file name
     fields: list[Field]
 
 
@@ -145,8 +152,12 @@ def _examples(kind: str, entries: list, schema_dir: Path) -> dict[str, object]:
                 if key in props:
                     walk(props[key], file, item, f"{path}.{key}" if path else key)
                 elif isinstance(node.get("additionalProperties"), dict):
-                    walk(node["additionalProperties"], file, item,
-                         f"{path}.{GENERIC_KEY}" if path else GENERIC_KEY)
+                    walk(
+                        node["additionalProperties"],
+                        file,
+                        item,
+                        f"{path}.{GENERIC_KEY}" if path else GENERIC_KEY,
+                    )
         elif isinstance(value, list) and isinstance(node.get("items"), dict):
             for item in value:
                 walk(node["items"], file, item, f"{path}[]")
@@ -166,26 +177,44 @@ def _fields(kind: str, examples: dict, schema_dir: Path) -> list[Field]:
         if node.get("type") == "array" and isinstance(node.get("items"), dict):
             items, item_file, item_shared = _merged(node["items"], file, schema_dir)
         shared_description = common.get(shared, {}).get("description", "") if shared else ""
-        if items is not None and not shared_description and item_shared in common \
-                and not items.get("properties"):
+        if (
+            items is not None
+            and not shared_description
+            and item_shared in common
+            and not items.get("properties")
+        ):
             shared_description = "each item: " + common[item_shared].get("description", "")
         allowed = _allowed(node) or _allowed(items)
-        out.append(Field(path=path, name=name, depth=depth,
-                         type=_type_name(node, shared, item_shared),
-                         required=required, allowed=[str(a) for a in allowed],
-                         rules=_rules(node, shared),
-                         description=_describe(node, shared_description),
-                         example=_example(examples[path]) if path in examples else ""))
+        out.append(
+            Field(
+                path=path,
+                name=name,
+                depth=depth,
+                type=_type_name(node, shared, item_shared),
+                required=required,
+                allowed=[str(a) for a in allowed],
+                rules=_rules(node, shared),
+                description=_describe(node, shared_description),
+                example=_example(examples[path]) if path in examples else "",
+            )
+        )
         children(node, file, path, depth)
-        if items is not None and (items.get("properties") or isinstance(
-                items.get("additionalProperties"), dict)):
+        if items is not None and (
+            items.get("properties") or isinstance(items.get("additionalProperties"), dict)
+        ):
             children(items, item_file, f"{path}[]", depth)
 
     def children(node, file, path, depth):
         required = set(node.get("required", []))
         for key, sub in node.get("properties", {}).items():
-            add(sub, file, f"{path}.{key}" if path else key, key, depth + 1 if path else 0,
-                key in required)
+            add(
+                sub,
+                file,
+                f"{path}.{key}" if path else key,
+                key,
+                depth + 1 if path else 0,
+                key in required,
+            )
         extra = node.get("additionalProperties")
         if isinstance(extra, dict):
             add(extra, file, f"{path}.{GENERIC_KEY}", GENERIC_KEY, depth + 1, False)
@@ -196,8 +225,12 @@ def _fields(kind: str, examples: dict, schema_dir: Path) -> list[Field]:
 
 def reference(project: Project | None = None, schema_dir: Path = SCHEMA_DIR) -> list[Kind]:
     """View data for every kind of data file, in the order a contributor meets them."""
-    collections = {"case": "cases", "concept": "concepts", "criterion": "criteria",
-                   "source": "sources"}
+    collections = {
+        "case": "cases",
+        "concept": "concepts",
+        "criterion": "criteria",
+        "source": "sources",
+    }
     kinds = []
     for kind in KIND_ORDER:
         schema = _read(schema_dir / f"{kind}.schema.json")
@@ -210,8 +243,14 @@ def reference(project: Project | None = None, schema_dir: Path = SCHEMA_DIR) -> 
             entries = list(getattr(project, collections[kind]).values())
         examples = _examples(kind, entries, schema_dir)
         where = SINGLE_FILES.get(kind) or f"data/{FOLDERS[kind]}/<id>.yml"
-        kinds.append(Kind(kind=kind, title=schema.get("title", kind),
-                          description=schema.get("description", ""), file=where,
-                          schema=f"{kind}.schema.json",
-                          fields=_fields(kind, examples, schema_dir)))
+        kinds.append(
+            Kind(
+                kind=kind,
+                title=schema.get("title", kind),
+                description=schema.get("description", ""),
+                file=where,
+                schema=f"{kind}.schema.json",
+                fields=_fields(kind, examples, schema_dir),
+            )
+        )
     return kinds

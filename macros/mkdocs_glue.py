@@ -79,11 +79,15 @@ def on_config(config):
     release = os.environ.get("MIKE_DOCS_VERSION", "")
     record = citation.record_from_config(config.extra, config.site_url, release)
     if release and release != record.version:
-        raise Abort(f"mike is releasing {release!r} but mkdocs.yml extra.citation.version is "
-                    f"{record.version!r}: release the version the citations name")
+        raise Abort(
+            f"mike is releasing {release!r} but mkdocs.yml extra.citation.version is "
+            f"{record.version!r}: release the version the citations name"
+        )
     if os.environ.get("REQUIRE_SITE_URL") and not record.configured:
-        raise Abort(f"REQUIRE_SITE_URL is set but site_url is {config.site_url!r}, a local or "
-                    "missing address: set SITE_URL to the site's published address")
+        raise Abort(
+            f"REQUIRE_SITE_URL is set but site_url is {config.site_url!r}, a local or "
+            "missing address: set SITE_URL to the site's published address"
+        )
     config.extra["citation_record"] = record
     # Material's version selector fetches mike's versions.json, which only a deployment made
     # with mike has: a plain build would request a file that does not exist.
@@ -109,9 +113,13 @@ def on_files(files, config):
 def on_page_context(context, page, config, nav):
     # The <head> metadata and the "Cite this page" box, laid out by the core's own templates
     # (escaped there) and placed by overrides/main.html.
-    view = citation.page_view(site_or_abort().p, config.extra["citation_record"], page.url,
-                              unescape(page.title or ""),
-                              unescape(page.meta.get("description", "")))
+    view = citation.page_view(
+        site_or_abort().p,
+        config.extra["citation_record"],
+        page.url,
+        unescape(page.title or ""),
+        unescape(page.meta.get("description", "")),
+    )
     context["cite_meta"] = render_template("citation/meta.html", cite=view)
     context["cite_box"] = render_template("citation/box.html", cite=view)
     folder = Path(config.site_dir) / page.url

@@ -3,6 +3,7 @@
 `load_project` either returns a complete, consistent Project or raises DataError listing every
 problem in every file. Nothing downstream ever sees half-valid data.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,13 @@ OTHER_ENTRIES = {"argument.yml", "perspectives.yml", "README.md", "schemas", "te
 MAX_FILES_PER_FOLDER = 5000
 # Ids the site already uses: an anchor taken by a hand-written heading on the entry's page,
 # or a URL taken by a hand-written page (docs/cases/index.md is /cases/).
-RESERVED_IDS = {"source": {"sources"}, "criterion": {"criteria"},
-                "argument": {"the-argument"}, "case": {"index"}, "concept": {"index"}}
+RESERVED_IDS = {
+    "source": {"sources"},
+    "criterion": {"criteria"},
+    "argument": {"the-argument"},
+    "case": {"index"},
+    "concept": {"index"},
+}
 
 
 @dataclass
@@ -72,29 +78,56 @@ def _check_top_level(data_dir, problems):
     for path in sorted(data_dir.iterdir()):
         if path.name not in expected:
             what = "folder" if _is_real_dir(path) else "file"
-            problems.append(Problem(_display(path, data_dir), 1, 1, "",
-                                    f"unexpected {what}, so nothing in it would be published "
-                                    f"(expected only: {', '.join(expected)})"))
+            problems.append(
+                Problem(
+                    _display(path, data_dir),
+                    1,
+                    1,
+                    "",
+                    f"unexpected {what}, so nothing in it would be published "
+                    f"(expected only: {', '.join(expected)})",
+                )
+            )
 
 
 def _load_folder(kind, data_dir, problems, project):
     folder = data_dir / FOLDERS[kind]
     entries = {}
     if not _is_real_dir(folder):
-        what = "is missing" if not os.path.lexists(folder) else "is not a folder (links are not followed)"
+        what = (
+            "is missing"
+            if not os.path.lexists(folder)
+            else "is not a folder (links are not followed)"
+        )
         problems.append(Problem(_display(folder, data_dir), 1, 1, "", f"folder {what}"))
         return entries
     hidden = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
     if hidden:
-        project.notes.append(f"{_display(folder, data_dir)}: skipped hidden "
-                             f"file{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}")
+        project.notes.append(
+            f"{_display(folder, data_dir)}: skipped hidden "
+            f"file{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}"
+        )
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     if not paths:
-        problems.append(Problem(_display(folder, data_dir), 1, 1, "",
-                                "folder is empty (expected at least one <id>.yml)"))
+        problems.append(
+            Problem(
+                _display(folder, data_dir),
+                1,
+                1,
+                "",
+                "folder is empty (expected at least one <id>.yml)",
+            )
+        )
     if len(paths) > MAX_FILES_PER_FOLDER:
-        problems.append(Problem(_display(folder, data_dir), 1, 1, "",
-                                f"{len(paths)} files (expected at most {MAX_FILES_PER_FOLDER})"))
+        problems.append(
+            Problem(
+                _display(folder, data_dir),
+                1,
+                1,
+                "",
+                f"{len(paths)} files (expected at most {MAX_FILES_PER_FOLDER})",
+            )
+        )
         return entries
     for path in paths:
         shown = _display(path, data_dir)
@@ -102,13 +135,29 @@ def _load_folder(kind, data_dir, problems, project):
             problems.append(Problem(shown, 1, 1, "", "unexpected file (expected <id>.yml)"))
             continue
         if path.stem in RESERVED_IDS.get(kind, ()):
-            problems.append(Problem(shown, 1, 1, "", f"id {path.stem!r} is taken by a page or "
-                                    "heading of the site (expected another file name)"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    f"id {path.stem!r} is taken by a page or "
+                    "heading of the site (expected another file name)",
+                )
+            )
             continue
         if not schema.is_valid_id(path.stem):
-            problems.append(Problem(shown, 1, 1, "", f"file name {path.stem!r} is not a valid id "
-                                    "(expected lowercase ASCII letters and digits joined by "
-                                    "single hyphens, e.g. syria-civil-war.yml)"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    f"file name {path.stem!r} is not a valid id "
+                    "(expected lowercase ASCII letters and digits joined by "
+                    "single hyphens, e.g. syria-civil-war.yml)",
+                )
+            )
             continue
         doc = _load_and_validate(kind, path.stem, path, shown, problems, project)
         if doc is not None:
@@ -147,8 +196,12 @@ class _Checker:
         self.problems.append(Problem(doc.path, line, col, dotted(field_path), message))
 
     def run(self) -> list[Problem]:
-        for kind, collection in (("case", self.p.cases), ("concept", self.p.concepts),
-                                 ("criterion", self.p.criteria), ("source", self.p.sources)):
+        for kind, collection in (
+            ("case", self.p.cases),
+            ("concept", self.p.concepts),
+            ("criterion", self.p.criteria),
+            ("source", self.p.sources),
+        ):
             for entry_id, entry in collection.items():
                 self.walk(kind, entry_id, entry, ())
         self.walk("argument", "argument", self.p.argument, ())
@@ -172,8 +225,12 @@ class _Checker:
             return self.problems  # a broken file may be the one that cites a source
         for source_id in self.p.sources:
             if source_id not in self.cited:
-                self.report("source", source_id, (),
-                            "source is not cited anywhere (expected a citation in data/; cite it or remove the file)")
+                self.report(
+                    "source",
+                    source_id,
+                    (),
+                    "source is not cited anywhere (expected a citation in data/; cite it or remove the file)",
+                )
         return self.problems
 
     def walk(self, kind, entry_id, node, path):
@@ -188,9 +245,12 @@ class _Checker:
                             continue  # the schema reports it
                         self.cited.add(ref)
                         if ref not in self.p.sources and ("source", ref) not in self.p.broken:
-                            self.report(kind, entry_id, here + (i,),
-                                        f"unknown source {ref!r} (expected a file "
-                                        f"data/sources/{ref}.yml)")
+                            self.report(
+                                kind,
+                                entry_id,
+                                here + (i,),
+                                f"unknown source {ref!r} (expected a file data/sources/{ref}.yml)",
+                            )
                 else:
                     self.walk(kind, entry_id, value, here)
         elif isinstance(node, list):
@@ -201,8 +261,12 @@ class _Checker:
         if (what, ref) in self.p.broken:
             return False
         if ref not in collection:
-            self.report(kind, entry_id, path,
-                        f"unknown {what} {ref!r} (expected a file data/{folder}/{ref}.yml)")
+            self.report(
+                kind,
+                entry_id,
+                path,
+                f"unknown {what} {ref!r} (expected a file data/{folder}/{ref}.yml)",
+            )
             return False
         return True
 
@@ -211,54 +275,89 @@ class _Checker:
         for criterion_id, criterion in self.p.criteria.items():
             order = criterion["order"]
             if order in seen_order:
-                self.report("criterion", criterion_id, ("order",),
-                            f"order {order} is also used by {seen_order[order]} (expected a unique number)")
+                self.report(
+                    "criterion",
+                    criterion_id,
+                    ("order",),
+                    f"order {order} is also used by {seen_order[order]} (expected a unique number)",
+                )
             seen_order[order] = criterion_id
             ids = [v["id"] for v in criterion["values"]]
             for i, value_id in enumerate(ids):
                 if value_id in ids[:i]:
-                    self.report("criterion", criterion_id, ("values", i, "id"),
-                                f"duplicate value id {value_id!r} (expected each value id once)")
+                    self.report(
+                        "criterion",
+                        criterion_id,
+                        ("values", i, "id"),
+                        f"duplicate value id {value_id!r} (expected each value id once)",
+                    )
 
     def check_value(self, kind, entry_id, path, criterion_id, value_id):
         allowed = list(dict.fromkeys(v["id"] for v in self.p.criteria[criterion_id]["values"]))
         if value_id not in allowed:
-            self.report(kind, entry_id, path, f"{value_id!r} is not a value of criterion "
-                        f"{criterion_id} (expected one of: {', '.join(allowed)})")
+            self.report(
+                kind,
+                entry_id,
+                path,
+                f"{value_id!r} is not a value of criterion "
+                f"{criterion_id} (expected one of: {', '.join(allowed)})",
+            )
 
     def check_all_criteria(self, kind, entry_id, mapping, field_name, site_optional=False):
         """Every criterion coded; for a case, the criteria of this site's extended test may be
         left out together (the case then has the essay's verdict only), not one by one."""
         for criterion_id in mapping:
-            self.check_ref(kind, entry_id, (field_name, criterion_id), criterion_id,
-                           self.p.criteria, "criterion", "criteria")
+            self.check_ref(
+                kind,
+                entry_id,
+                (field_name, criterion_id),
+                criterion_id,
+                self.p.criteria,
+                "criterion",
+                "criteria",
+            )
         if any(kind == "criterion" for kind, _ in self.p.broken):
             return
         site = [c for c, criterion in self.p.criteria.items() if criterion["test"] == "site"]
         skip_site = site_optional and not any(c in mapping for c in site)
         for criterion_id in self.p.criteria:
             if criterion_id not in mapping and not (skip_site and criterion_id in site):
-                expected = (f"every criterion of the essay's test, and the criteria of this "
-                            f"site's test all together or not at all: {', '.join(site)}"
-                            if site_optional and criterion_id in site else
-                            f"every criterion: {', '.join(self.p.criteria)}")
-                self.report(kind, entry_id, (field_name,),
-                            f"criterion {criterion_id!r} is not coded (expected {expected})")
+                expected = (
+                    f"every criterion of the essay's test, and the criteria of this "
+                    f"site's test all together or not at all: {', '.join(site)}"
+                    if site_optional and criterion_id in site
+                    else f"every criterion: {', '.join(self.p.criteria)}"
+                )
+                self.report(
+                    kind,
+                    entry_id,
+                    (field_name,),
+                    f"criterion {criterion_id!r} is not coded (expected {expected})",
+                )
 
     def check_case(self, case_id, case):
         if case["role"] == "constraint":
             self.check_constraint(case_id, case)
             coding = {}
         elif "coding" not in case:
-            self.report("case", case_id, (), "missing required field coding (expected the "
-                        "value of every criterion; only role constraint has bears_on instead)")
+            self.report(
+                "case",
+                case_id,
+                (),
+                "missing required field coding (expected the "
+                "value of every criterion; only role constraint has bears_on instead)",
+            )
             coding = {}
         else:
             coding = case["coding"]
             self.check_all_criteria("case", case_id, coding, "coding", site_optional=True)
             if "bears_on" in case:
-                self.report("case", case_id, ("bears_on",), "only a case with role constraint "
-                            "has bears_on (expected the coding alone)")
+                self.report(
+                    "case",
+                    case_id,
+                    ("bears_on",),
+                    "only a case with role constraint has bears_on (expected the coding alone)",
+                )
         for criterion_id, entry in coding.items():
             if criterion_id not in self.p.criteria:
                 continue
@@ -266,45 +365,94 @@ class _Checker:
             self.check_value("case", case_id, here + ("value",), criterion_id, entry["value"])
             alternative = entry.get("alternative")
             if alternative:
-                self.check_value("case", case_id, here + ("alternative", "value"),
-                                 criterion_id, alternative["value"])
+                self.check_value(
+                    "case",
+                    case_id,
+                    here + ("alternative", "value"),
+                    criterion_id,
+                    alternative["value"],
+                )
                 if alternative["value"] == entry["value"]:
-                    self.report("case", case_id, here + ("alternative", "value"),
-                                "alternative repeats the main value (expected a different value)")
+                    self.report(
+                        "case",
+                        case_id,
+                        here + ("alternative", "value"),
+                        "alternative repeats the main value (expected a different value)",
+                    )
         self.check_related(case_id, case.get("related"))
         if "expected" in case:
             if case["role"] != "reference":
-                self.report("case", case_id, ("expected",), "only a reference case names the "
-                            "concept expected of it (expected role reference, or no expected)")
+                self.report(
+                    "case",
+                    case_id,
+                    ("expected",),
+                    "only a reference case names the "
+                    "concept expected of it (expected role reference, or no expected)",
+                )
             else:
-                self.check_ref("case", case_id, ("expected",), case["expected"],
-                               self.p.concepts, "concept", "concepts")
+                self.check_ref(
+                    "case",
+                    case_id,
+                    ("expected",),
+                    case["expected"],
+                    self.p.concepts,
+                    "concept",
+                    "concepts",
+                )
         period = case["period"]
         if "end" in period and _date_key(period["end"], True) < _date_key(period["start"], False):
-            self.report("case", case_id, ("period", "end"),
-                        f"end {period['end']} is before start {period['start']} "
-                        "(expected an end on or after the start)")
+            self.report(
+                "case",
+                case_id,
+                ("period", "end"),
+                f"end {period['end']} is before start {period['start']} "
+                "(expected an end on or after the start)",
+            )
 
     def check_constraint(self, case_id, case):
         """Evidence on willingness or constraint gets no verdict: it says what it bears on."""
         if "coding" in case:
-            self.report("case", case_id, ("coding",), "a case with role constraint is not coded "
-                        "(expected bears_on instead: it gets no verdict)")
+            self.report(
+                "case",
+                case_id,
+                ("coding",),
+                "a case with role constraint is not coded "
+                "(expected bears_on instead: it gets no verdict)",
+            )
         if "bears_on" not in case:
-            self.report("case", case_id, (), "missing required field bears_on (expected what "
-                        "the evidence bears on, criterion by criterion)")
+            self.report(
+                "case",
+                case_id,
+                (),
+                "missing required field bears_on (expected what "
+                "the evidence bears on, criterion by criterion)",
+            )
         for i, bearing in enumerate(case.get("bears_on", [])):
-            self.check_ref("case", case_id, ("bears_on", i, "criterion"), bearing["criterion"],
-                           self.p.criteria, "criterion", "criteria")
+            self.check_ref(
+                "case",
+                case_id,
+                ("bears_on", i, "criterion"),
+                bearing["criterion"],
+                self.p.criteria,
+                "criterion",
+                "criteria",
+            )
 
     def check_related(self, case_id, related):
         for i, other in enumerate(related if isinstance(related, list) else []):
             if not isinstance(other, str) or not schema.is_valid_id(other):
                 continue  # the schema reports it
             if other == case_id:
-                self.report("case", case_id, ("related", i), "a case cannot be related to itself (expected another case's id)")
+                self.report(
+                    "case",
+                    case_id,
+                    ("related", i),
+                    "a case cannot be related to itself (expected another case's id)",
+                )
             else:
-                self.check_ref("case", case_id, ("related", i), other, self.p.cases, "case", "cases")
+                self.check_ref(
+                    "case", case_id, ("related", i), other, self.p.cases, "case", "cases"
+                )
 
     def check_one_address_per_source(self):
         """Two files for one URL or DOI split one source's citations in two."""
@@ -316,8 +464,13 @@ class _Checker:
                     owners[address].append(source_id)
             for ids in owners.values():
                 for later in ids[1:]:
-                    self.report("source", later, (key,), f"same {shown} as data/sources/"
-                                f"{ids[0]}.yml (expected one file per source; merge them)")
+                    self.report(
+                        "source",
+                        later,
+                        (key,),
+                        f"same {shown} as data/sources/"
+                        f"{ids[0]}.yml (expected one file per source; merge them)",
+                    )
 
     def check_fact_check_agreement(self):
         """One statement of the essay, one verdict on it, whichever case page checks it."""
@@ -327,30 +480,38 @@ class _Checker:
                 statement = " ".join(check["essay"].split())
                 seen = first.setdefault(statement, (case_id, i, check["status"]))
                 if seen[2] != check["status"]:
-                    self.report("case", case_id, ("fact_checks", i, "status"),
-                                f"{check['status']!r} disagrees with the check of the same essay "
-                                f"statement in data/cases/{seen[0]}.yml, fact_checks[{seen[1]}] "
-                                f"(expected the same status: {seen[2]!r})")
+                    self.report(
+                        "case",
+                        case_id,
+                        ("fact_checks", i, "status"),
+                        f"{check['status']!r} disagrees with the check of the same essay "
+                        f"statement in data/cases/{seen[0]}.yml, fact_checks[{seen[1]}] "
+                        f"(expected the same status: {seen[2]!r})",
+                    )
 
     def check_profile(self, concept_id, concept):
         profile = concept["profile"]
         self.check_all_criteria("concept", concept_id, profile, "profile")
         for criterion_id, value_id in profile.items():
             if criterion_id in self.p.criteria:
-                self.check_value("concept", concept_id, ("profile", criterion_id),
-                                 criterion_id, value_id)
+                self.check_value(
+                    "concept", concept_id, ("profile", criterion_id), criterion_id, value_id
+                )
 
     def check_argument(self):
         anchors: dict[str, str] = {}
-        refs = (("concepts", self.p.concepts, "concept", "concepts"),
-                ("criteria", self.p.criteria, "criterion", "criteria"),
-                ("cases", self.p.cases, "case", "cases"))
+        refs = (
+            ("concepts", self.p.concepts, "concept", "concepts"),
+            ("criteria", self.p.criteria, "criterion", "criteria"),
+            ("cases", self.p.cases, "case", "cases"),
+        )
         for i, claim in enumerate(self.p.argument["claims"]):
             self.check_anchor(anchors, claim["id"], ("claims", i, "id"))
             for key, collection, what, folder in refs:
                 for j, ref in enumerate(claim.get(key, [])):
-                    self.check_ref("argument", "argument", ("claims", i, key, j), ref,
-                                   collection, what, folder)
+                    self.check_ref(
+                        "argument", "argument", ("claims", i, key, j), ref, collection, what, folder
+                    )
             for j, objection in enumerate(claim.get("objections", [])):
                 self.check_anchor(anchors, objection["id"], ("claims", i, "objections", j, "id"))
 
@@ -358,29 +519,57 @@ class _Checker:
         """One id, one thing: a case, concept, criterion, source or claim never share an id,
         so that a reference, an anchor or an export key can never be ambiguous."""
         owners: dict[str, str] = {}
-        entries = [(kind, entry_id, (), f"data/{FOLDERS[kind]}/{entry_id}.yml")
-                   for kind, collection in (("case", self.p.cases), ("concept", self.p.concepts),
-                                            ("criterion", self.p.criteria),
-                                            ("source", self.p.sources))
-                   for entry_id in collection]
+        entries = [
+            (kind, entry_id, (), f"data/{FOLDERS[kind]}/{entry_id}.yml")
+            for kind, collection in (
+                ("case", self.p.cases),
+                ("concept", self.p.concepts),
+                ("criterion", self.p.criteria),
+                ("source", self.p.sources),
+            )
+            for entry_id in collection
+        ]
         for i, claim in enumerate(self.p.argument["claims"]):
             entries.append(("argument", claim["id"], ("claims", i, "id"), "data/argument.yml"))
             for j, objection in enumerate(claim.get("objections", [])):
-                entries.append(("argument", objection["id"],
-                                ("claims", i, "objections", j, "id"), "data/argument.yml"))
+                entries.append(
+                    (
+                        "argument",
+                        objection["id"],
+                        ("claims", i, "objections", j, "id"),
+                        "data/argument.yml",
+                    )
+                )
         for i, camp in enumerate((self.p.perspectives or {}).get("camps", [])):
-            entries.append(("perspectives", camp["id"], ("camps", i, "id"),
-                            f"data/perspectives.yml (camps[{i}])"))
+            entries.append(
+                (
+                    "perspectives",
+                    camp["id"],
+                    ("camps", i, "id"),
+                    f"data/perspectives.yml (camps[{i}])",
+                )
+            )
             for j, voice in enumerate(camp["voices"]):
-                entries.append(("perspectives", voice["id"], ("camps", i, "voices", j, "id"),
-                                f"data/perspectives.yml (camps[{i}].voices[{j}])"))
+                entries.append(
+                    (
+                        "perspectives",
+                        voice["id"],
+                        ("camps", i, "voices", j, "id"),
+                        f"data/perspectives.yml (camps[{i}].voices[{j}])",
+                    )
+                )
         for kind, entry_id, path, where in entries:
             owner = owners.setdefault(entry_id, where)
             if owner != where:
                 doc_id = kind if kind in ("argument", "perspectives") else entry_id
-                self.report(kind, doc_id, path, f"id {entry_id!r} is also used by {owner} "
-                            "(expected an id not used by any other case, concept, criterion, "
-                            "source or claim)")
+                self.report(
+                    kind,
+                    doc_id,
+                    path,
+                    f"id {entry_id!r} is also used by {owner} "
+                    "(expected an id not used by any other case, concept, criterion, "
+                    "source or claim)",
+                )
 
     def check_source_cycles(self):
         """A source's `sources` establish its own details; a loop establishes nothing."""
@@ -392,8 +581,11 @@ class _Checker:
                 for nxt in graph.get(node, []):
                     if nxt == start:
                         loop = " -> ".join(trail + [start])
-                        what = ("a source cannot establish itself" if len(trail) == 1
-                                else f"circular chain of sources: {loop}")
+                        what = (
+                            "a source cannot establish itself"
+                            if len(trail) == 1
+                            else f"circular chain of sources: {loop}"
+                        )
                         what += " (expected sources that do not lead back here)"
                         self.report("source", start, ("sources",), what)
                         stack = []
@@ -404,11 +596,19 @@ class _Checker:
 
     def check_anchor(self, anchors, anchor, path):
         if anchor in RESERVED_IDS["argument"]:
-            self.report("argument", "argument", path,
-                        f"id {anchor!r} is taken by the page's own heading (expected another id)")
+            self.report(
+                "argument",
+                "argument",
+                path,
+                f"id {anchor!r} is taken by the page's own heading (expected another id)",
+            )
         elif anchor in anchors:
-            self.report("argument", "argument", path,
-                        f"duplicate id {anchor!r} (expected ids used once; first used at {anchors[anchor]})")
+            self.report(
+                "argument",
+                "argument",
+                path,
+                f"duplicate id {anchor!r} (expected ids used once; first used at {anchors[anchor]})",
+            )
         else:
             anchors[anchor] = dotted(path)
 
@@ -416,7 +616,7 @@ class _Checker:
 def _date_key(text: str, as_late_as_possible: bool) -> tuple:
     parts = [int(x) for x in text.split("-")]
     pad = [12, 31] if as_late_as_possible else [1, 1]
-    return tuple(parts + pad[len(parts) - 1:])
+    return tuple(parts + pad[len(parts) - 1 :])
 
 
 def load_project(data_dir: Path = DATA_DIR, notes: list[str] | None = None) -> Project:
@@ -427,21 +627,25 @@ def load_project(data_dir: Path = DATA_DIR, notes: list[str] | None = None) -> P
     _check_top_level(data_dir, problems)
     collections = {kind: _load_folder(kind, data_dir, problems, project) for kind in FOLDERS}
     path = data_dir / "argument.yml"
-    argument = _load_and_validate("argument", "argument", path, _display(path, data_dir),
-                                  problems, project)
+    argument = _load_and_validate(
+        "argument", "argument", path, _display(path, data_dir), problems, project
+    )
     if argument is not None:
         project.argument = argument.data
     elif ("argument", "argument") not in project.docs:
         project.docs[("argument", "argument")] = Located("data/argument.yml", project.argument)
     path = data_dir / "perspectives.yml"
     if os.path.lexists(path):
-        perspectives = _load_and_validate("perspectives", "perspectives", path,
-                                          _display(path, data_dir), problems, project)
+        perspectives = _load_and_validate(
+            "perspectives", "perspectives", path, _display(path, data_dir), problems, project
+        )
         project.perspectives = perspectives.data if perspectives is not None else None
     project.cases, project.concepts, project.sources = (
-        collections["case"], collections["concept"], collections["source"])
-    project.criteria = dict(sorted(collections["criterion"].items(),
-                                   key=lambda kv: kv[1]["order"]))
+        collections["case"],
+        collections["concept"],
+        collections["source"],
+    )
+    project.criteria = dict(sorted(collections["criterion"].items(), key=lambda kv: kv[1]["order"]))
     if notes is not None:
         notes.extend(project.notes)
     problems += _Checker(project).run()

@@ -7,6 +7,7 @@ file is written, never copied into the template: allowed values from the JSON Sc
 question and values (the lines between `# @for-each-criterion` and `# @end`), today's date
 (`@today@`). Plain Python; no MkDocs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,15 +46,22 @@ def _enums(kind: str, schema_dir: Path) -> dict[str, str]:
     return {f.path.replace("[]", ""): " | ".join(f.allowed) for f in ref.fields if f.allowed}
 
 
-def expand(template: str, kind: str, data_dir: Path = DATA_DIR, today: str | None = None,
-           schema_dir: Path = schema.SCHEMA_DIR) -> str:
+def expand(
+    template: str,
+    kind: str,
+    data_dir: Path = DATA_DIR,
+    today: str | None = None,
+    schema_dir: Path = schema.SCHEMA_DIR,
+) -> str:
     """The template with its placeholders filled from the schema and the data."""
     enums = _enums(kind, schema_dir)
 
     def enum(match: re.Match) -> str:
         if match.group(1) not in enums:
-            raise KeyError(f"template names {match.group(1)!r}, which has no allowed values "
-                           f"in {kind}.schema.json")
+            raise KeyError(
+                f"template names {match.group(1)!r}, which has no allowed values "
+                f"in {kind}.schema.json"
+            )
         return enums[match.group(1)]
 
     out, block, in_block = [], [], False
@@ -66,10 +74,12 @@ def expand(template: str, kind: str, data_dir: Path = DATA_DIR, today: str | Non
             for criterion_id, criterion in _criteria(data_dir):
                 values = " | ".join(str(v.get("id")) for v in criterion.get("values", []))
                 for item in block:
-                    out.append(item.replace('"@criterion@"', criterion_id)
-                               .replace("@criterion@", criterion_id)
-                               .replace("@question@", str(criterion.get("question", "")))
-                               .replace("@values@", values))
+                    out.append(
+                        item.replace('"@criterion@"', criterion_id)
+                        .replace("@criterion@", criterion_id)
+                        .replace("@question@", str(criterion.get("question", "")))
+                        .replace("@values@", values)
+                    )
         elif in_block:
             block.append(line)
         else:
@@ -90,18 +100,23 @@ def create(kind: str, entry_id: str, data_dir: Path = DATA_DIR, today: str | Non
     """Write data/<folder>/<id>.yml from the template; raise Refused when the id is malformed,
     reserved or taken."""
     if not schema.is_valid_id(entry_id):
-        raise Refused(f"{entry_id!r} is not a valid id (expected lowercase ASCII letters and "
-                      "digits in words joined by single hyphens, at most 80 characters, "
-                      "e.g. caspian-naval-exercises-2025)")
+        raise Refused(
+            f"{entry_id!r} is not a valid id (expected lowercase ASCII letters and "
+            "digits in words joined by single hyphens, at most 80 characters, "
+            "e.g. caspian-naval-exercises-2025)"
+        )
     if entry_id in RESERVED_IDS.get(kind, ()):
-        raise Refused(f"id {entry_id!r} is taken by a page or heading of the site "
-                      "(expected another id)")
+        raise Refused(
+            f"id {entry_id!r} is taken by a page or heading of the site (expected another id)"
+        )
     target = data_dir / FOLDERS[kind] / f"{entry_id}.yml"
     taken = _existing_ids(data_dir)
     if os.path.lexists(target) or entry_id in taken:
         where = taken.get(entry_id, f"data/{FOLDERS[kind]}/{entry_id}.yml")
-        raise Refused(f"id {entry_id!r} is already used by {where} (expected a new id; edit "
-                      "that file to correct it)")
+        raise Refused(
+            f"id {entry_id!r} is already used by {where} (expected a new id; edit "
+            "that file to correct it)"
+        )
     template = (data_dir / "templates" / f"{kind}.yml").read_text(encoding="utf-8")
     text = expand(template, kind, data_dir, today)
     with open(target, "x", encoding="utf-8") as handle:  # never overwrite, even in a race
@@ -110,8 +125,9 @@ def create(kind: str, entry_id: str, data_dir: Path = DATA_DIR, today: str | Non
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m macros new",
-                                     description="write a commented template for a new file")
+    parser = argparse.ArgumentParser(
+        prog="python -m macros new", description="write a commented template for a new file"
+    )
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("id", help="the new id, e.g. caspian-naval-exercises-2025")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
@@ -122,6 +138,8 @@ def main(argv=None) -> int:
         print(f"refused: {refusal}", file=sys.stderr)
         return 1
     shown = os.path.relpath(path)
-    print(f"wrote {shown}: replace every TODO, then run make fmt check "
-          "(fields: /contribute/schema/ on the site)")
+    print(
+        f"wrote {shown}: replace every TODO, then run make fmt check "
+        "(fields: /contribute/schema/ on the site)"
+    )
     return 0

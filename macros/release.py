@@ -31,8 +31,9 @@ def released_versions(versions_json: str) -> set[str]:
 
 def deployed_versions_json(branch: str = "gh-pages") -> str:
     """versions.json of the local gh-pages branch, '' when there is no such branch or file."""
-    result = subprocess.run(["git", "show", f"{branch}:versions.json"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "show", f"{branch}:versions.json"], cwd=ROOT, capture_output=True, text=True
+    )
     return result.stdout if result.returncode == 0 else ""
 
 
@@ -44,9 +45,11 @@ def changelog_has(version: str, changelog: Path = CHANGELOG) -> bool:
 def problems(version: str, versions_json: str, changelog: Path = CHANGELOG) -> list[str]:
     found = []
     if version in released_versions(versions_json):
-        found.append(f"version {version} is already released; a released version is never "
-                     "overwritten: raise extra.citation.version in mkdocs.yml (and "
-                     "CHANGELOG.md) first")
+        found.append(
+            f"version {version} is already released; a released version is never "
+            "overwritten: raise extra.citation.version in mkdocs.yml (and "
+            "CHANGELOG.md) first"
+        )
     if not changelog_has(version, changelog):
         found.append(f"CHANGELOG.md has no '## {version}' entry")
     return found
@@ -54,8 +57,7 @@ def problems(version: str, versions_json: str, changelog: Path = CHANGELOG) -> l
 
 def main(argv: list[str]) -> int:
     version = load_record(ROOT / "mkdocs.yml").version
-    versions_json = (Path(argv[0]).read_text(encoding="utf-8") if argv
-                     else deployed_versions_json())
+    versions_json = Path(argv[0]).read_text(encoding="utf-8") if argv else deployed_versions_json()
     found = problems(version, versions_json)
     for problem in found:
         print(f"release-check: {problem}", file=sys.stderr)

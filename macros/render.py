@@ -12,6 +12,7 @@ attributes). `page_markdown` turns a page body into Markdown headings, which the
 contents and search need, and placeholders for everything else; `release` puts the held HTML
 back after the Markdown step.
 """
+
 from __future__ import annotations
 
 import html
@@ -52,9 +53,15 @@ def markdown_block(value: str) -> str:
     """Render Markdown data text to sanitised block HTML."""
     _MD.reset()
     rendered = _MD.convert(value)
-    return nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                     url_schemes={"http", "https"}, attribute_filter=_only_web_links,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    return nh3.clean(
+        rendered,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https"},
+        attribute_filter=_only_web_links,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
 
 
 def markdown_inline(value: str) -> str:
@@ -99,14 +106,15 @@ def link_urls(fragment: str) -> str:
 # that screen readers switch voice and right-to-left text is laid out right inside English
 # pages. Arabic-script runs are tagged Persian: on a site about Iran that is the language
 # quoted; sources carry an explicit `language` where it matters.
-_ARABIC = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
-_HEBREW = "\u0590-\u05FF\uFB1D-\uFB4F"
-_CYRILLIC = "\u0400-\u04FF\u0500-\u052F"
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_HEBREW = "\u0590-\u05ff\ufb1d-\ufb4f"
+_CYRILLIC = "\u0400-\u04ff\u0500-\u052f"
 _JOINERS = "\\s\u200c\u200d\u200e\u200f،؛؟.,:!\\-–—«»()0-9۰-۹٠-٩"
 _SCRIPT_RUNS = re.compile(
     f"(?P<fa>[{_ARABIC}](?:[{_ARABIC}{_JOINERS}]*[{_ARABIC}])?)"
     f"|(?P<he>[{_HEBREW}](?:[{_HEBREW}{_JOINERS}]*[{_HEBREW}])?)"
-    f"|(?P<ru>[{_CYRILLIC}](?:[{_CYRILLIC}{_JOINERS}]*[{_CYRILLIC}])?)")
+    f"|(?P<ru>[{_CYRILLIC}](?:[{_CYRILLIC}{_JOINERS}]*[{_CYRILLIC}])?)"
+)
 _TAG = re.compile(r"(<[^>]*>)")
 
 
@@ -139,13 +147,17 @@ def markdown_cost_problem(value: str) -> str:
     """Why this Markdown text would be too costly to render, or "" when it is fine."""
     brackets = value.count("[")
     if brackets > MAX_BRACKETS:
-        return (f"text has {brackets} '[' (expected at most {MAX_BRACKETS} square brackets "
-                "in one text; split it up)")
+        return (
+            f"text has {brackets} '[' (expected at most {MAX_BRACKETS} square brackets "
+            "in one text; split it up)"
+        )
     deepest = max((len(m.group(0)) for m in _NESTING_PREFIX.finditer(value)), default=0)
     if deepest > MAX_NESTING_PREFIX:
-        return (f"a line starts with {deepest} characters of indentation, quote or list "
-                f"markers (expected at most {MAX_NESTING_PREFIX}: nest lists and quotes "
-                "at most a few levels)")
+        return (
+            f"a line starts with {deepest} characters of indentation, quote or list "
+            f"markers (expected at most {MAX_NESTING_PREFIX}: nest lists and quotes "
+            "at most a few levels)"
+        )
     return ""
 
 
@@ -214,6 +226,6 @@ def page_markdown(body: str) -> str:
         if chunk:
             parts.append(hold(mark_scripts(chunk)))
         if i + 3 < len(pieces):
-            level, anchor, title = pieces[i + 1:i + 4]
+            level, anchor, title = pieces[i + 1 : i + 4]
             parts.append(markdown_heading(int(level), html.unescape(title), anchor))
     return "\n\n".join(parts) + "\n"

@@ -1,4 +1,5 @@
 """JSON Schema validation (draft 2020-12) with errors mapped back to file, line and field."""
+
 from __future__ import annotations
 
 import datetime
@@ -29,7 +30,8 @@ def _registry(schema_dir: Path) -> Registry:
     # $ref, which made validation of 1,000 cases take most of a minute.
     return Registry().with_resources(
         (path.as_uri(), Resource.from_contents(_read(path), default_specification=DRAFT202012))
-        for path in sorted(schema_dir.glob("*.schema.json")))
+        for path in sorted(schema_dir.glob("*.schema.json"))
+    )
 
 
 @lru_cache(maxsize=None)
@@ -74,8 +76,7 @@ def _inlined(node, file: str, schema_dir: Path):
         return [_inlined(item, file, schema_dir) for item in node]
     if not isinstance(node, dict):
         return node
-    own = {k: _inlined(v, file, schema_dir) for k, v in node.items()
-           if k not in ("$ref", "$defs")}
+    own = {k: _inlined(v, file, schema_dir) for k, v in node.items() if k not in ("$ref", "$defs")}
     if "$ref" not in node:
         return own
     target, target_file, _ = _resolve({"$ref": node["$ref"]}, file, None, schema_dir)
@@ -98,8 +99,14 @@ def _describe(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-_TYPE_NAMES = {"string": "text", "object": "a mapping of fields", "array": "a list",
-               "integer": "a whole number", "number": "a number", "boolean": "true or false"}
+_TYPE_NAMES = {
+    "string": "text",
+    "object": "a mapping of fields",
+    "array": "a list",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
 
 
 def _problems_for(error, doc: Located) -> list[Problem]:
@@ -114,12 +121,15 @@ def _problems_for(error, doc: Located) -> list[Problem]:
     if kind == "additionalProperties" and isinstance(value, dict):
         known = sorted(schema.get("properties", {}))
         extra = [k for k in value if k not in schema.get("properties", {})]
-        return [at(path + (k,), f"unknown field (expected one of: {', '.join(known)})")
-                for k in extra]
+        return [
+            at(path + (k,), f"unknown field (expected one of: {', '.join(known)})") for k in extra
+        ]
     if kind == "required":
         missing = error.message.split("'")[1]
         described = schema.get("properties", {}).get(missing, {}).get("description")
-        expected = f" (expected {described[0].lower() + described[1:].rstrip('.')})" if described else ""
+        expected = (
+            f" (expected {described[0].lower() + described[1:].rstrip('.')})" if described else ""
+        )
         return [at(path + (missing,), f"missing required field{expected}", (line, col))]
     if kind == "enum" or (kind == "oneOf" and all("const" in s for s in schema["oneOf"])):
         # A vocabulary is a oneOf of {"const", "title", "description"}: see vocabulary.py.
@@ -132,16 +142,29 @@ def _problems_for(error, doc: Located) -> list[Problem]:
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
         typed = doc.typed.get(path)
         if typed is not None and "string" in names:
-            read_as = "" if typed == _describe(value) else f", which YAML reads as {_describe(value)}"
-            return [at(path, f"got {typed}{read_as} (expected {wanted}: put it in quotes, "
-                             f"\"{typed}\")")]
+            read_as = (
+                "" if typed == _describe(value) else f", which YAML reads as {_describe(value)}"
+            )
+            return [
+                at(path, f'got {typed}{read_as} (expected {wanted}: put it in quotes, "{typed}")')
+            ]
         return [at(path, f"got {_describe(value)} (expected {wanted})")]
     if kind == "maxLength":
-        return [at(path, f"{_describe(value)} is {len(value)} characters long "
-                         f"(expected at most {schema['maxLength']})")]
+        return [
+            at(
+                path,
+                f"{_describe(value)} is {len(value)} characters long "
+                f"(expected at most {schema['maxLength']})",
+            )
+        ]
     if kind == "minLength":
-        return [at(path, f"is empty (expected at least {schema['minLength']} character"
-                         f"{'s' if schema['minLength'] != 1 else ''})")]
+        return [
+            at(
+                path,
+                f"is empty (expected at least {schema['minLength']} character"
+                f"{'s' if schema['minLength'] != 1 else ''})",
+            )
+        ]
     if kind == "pattern" and ("x-expected" in schema or "description" in schema):
         expected = schema.get("x-expected", schema.get("description"))
         return [at(path, f"{_describe(value)} is not valid (expected {expected})")]
@@ -191,18 +214,21 @@ def scalars(kind: str, data, schema_dir: Path = SCHEMA_DIR):
     """(field path, shared definition name or None, value) for every scalar in a valid
     document, found by walking its schema beside it: which fields are Markdown `text`, one
     `line`, an `id` or a `date` is read from the schema, never guessed from key names."""
+
     def walk(node, file, name, value, path):
         node, file, name = _resolve(node, file, name, schema_dir)
         if isinstance(value, dict):
             for key, item in value.items():
                 sub = node.get("properties", {}).get(key, node.get("additionalProperties"))
-                yield from walk(sub if isinstance(sub, dict) else {}, file, None, item,
-                                path + (key,))
+                yield from walk(
+                    sub if isinstance(sub, dict) else {}, file, None, item, path + (key,)
+                )
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 yield from walk(node.get("items", {}), file, None, item, path + (i,))
         else:
             yield path, name, value
 
-    yield from walk(_read(schema_dir / f"{kind}.schema.json"), f"{kind}.schema.json", None,
-                    data, ())
+    yield from walk(
+        _read(schema_dir / f"{kind}.schema.json"), f"{kind}.schema.json", None, data, ()
+    )

@@ -134,8 +134,9 @@ class Site:
     def verdict(self, here: str, verdict: derive.Verdict | None, case_id: str = "") -> VerdictView:
         if verdict is None:
             constraint = case_id and self.p.cases[case_id]["role"] == "constraint"
-            return VerdictView(None, (), 0, 0, "none",
-                               "not-applicable" if constraint else "not-coded")
+            return VerdictView(
+                None, (), 0, 0, "none", "not-applicable" if constraint else "not-coded"
+            )
         return VerdictView(
             self.concept_link(here, verdict.concept) if verdict.decided else None,
             tuple(self.p.concepts[c]["title"] for c in verdict.contenders),
@@ -159,12 +160,15 @@ class Site:
         case = self.p.cases[case_id]
         verdict = self.verdicts[test][case_id]
         criteria, concepts = derive.scope(self.p, test)
-        view = {"test": self.vocab["test"][test],
-                "verdict": self.verdict(here, verdict, case_id),
-                "criteria": [self.p.criteria[c]["title"] for c in criteria],
-                "added": [x["title"] for x in self.p.criteria.values() if x["test"] == "site"],
-                "concepts": [self.p.concepts[c]["title"] for c in concepts],
-                "matches": [], "alternatives": []}
+        view = {
+            "test": self.vocab["test"][test],
+            "verdict": self.verdict(here, verdict, case_id),
+            "criteria": [self.p.criteria[c]["title"] for c in criteria],
+            "added": [x["title"] for x in self.p.criteria.values() if x["test"] == "site"],
+            "concepts": [self.p.concepts[c]["title"] for c in concepts],
+            "matches": [],
+            "alternatives": [],
+        }
         if verdict is None:
             return view
         view["matches"] = [
@@ -247,8 +251,11 @@ class Site:
         then indeterminate, then (when some case has none) not yet coded and no verdict. The
         counts add up to the number of cases."""
         keys = [
-            (("not-applicable" if self.p.cases[cid]["role"] == "constraint" else "not-coded")
-             if v is None else (v.concept if v.decided else "indeterminate"))
+            (
+                ("not-applicable" if self.p.cases[cid]["role"] == "constraint" else "not-coded")
+                if v is None
+                else (v.concept if v.decided else "indeterminate")
+            )
             for cid, v in self.verdicts[test].items()
         ]
         items = []
@@ -272,8 +279,13 @@ class Site:
         )
         for status in ("not-coded", "not-applicable"):
             if status in keys:
-                items.append({"key": status, "count": keys.count(status),
-                              "verdict": VerdictView(None, (), 0, 0, "none", status)})
+                items.append(
+                    {
+                        "key": status,
+                        "count": keys.count(status),
+                        "verdict": VerdictView(None, (), 0, 0, "none", status),
+                    }
+                )
         return {"items": items, "total": len(keys), "test": self.vocab["test"][test]}
 
     # ----- generated pages ------------------------------------------------------------------
@@ -526,7 +538,9 @@ class Site:
                     ],
                     "test": self.vocab["test"][concept["test"]],
                     "cases": {
-                        t: sum(1 for v in self.verdicts[t].values() if v and v.concept == concept_id)
+                        t: sum(
+                            1 for v in self.verdicts[t].values() if v and v.concept == concept_id
+                        )
                         for t in derive.TESTS
                     },
                 }
@@ -596,8 +610,11 @@ class Site:
     def bottom_line(self, here: str) -> dict:
         """The site's answer in numbers, for the home page: how the Iran-Russia cases come out
         on each test, computed from the coding, with links to each case."""
-        iran_russia = [cid for cid in sorted(self.p.cases, key=self.role_order)
-                       if self.p.cases[cid]["role"] not in ("reference", "constraint")]
+        iran_russia = [
+            cid
+            for cid in sorted(self.p.cases, key=self.role_order)
+            if self.p.cases[cid]["role"] not in ("reference", "constraint")
+        ]
 
         def tally(ids: list[str], test: str) -> dict:
             groups: dict[str, list[Link]] = {}
@@ -609,8 +626,12 @@ class Site:
                 {"concept": self.concept_link(here, c), "id": c, "cases": groups.get(c, [])}
                 for c in derive.scope(self.p, test)[1]
             ]
-            return {"concepts": concepts, "indeterminate": groups.get("indeterminate", []),
-                    "not_coded": groups.get("not-coded", []), "total": len(ids)}
+            return {
+                "concepts": concepts,
+                "indeterminate": groups.get("indeterminate", []),
+                "not_coded": groups.get("not-coded", []),
+                "total": len(ids),
+            }
 
         essay_cases = [cid for cid in iran_russia if self.p.cases[cid]["role"] == "essay-case"]
         assessment = (self.p.perspectives or {}).get("assessment")
@@ -619,13 +640,17 @@ class Site:
             "essay_cases_site": tally(essay_cases, "site"),
             "all_essay": tally(iran_russia, "essay"),
             "all_site": tally(iran_russia, "site"),
-            "constraints": [self.case_link(here, cid) for cid, c in self.p.cases.items()
-                            if c["role"] == "constraint"],
+            "constraints": [
+                self.case_link(here, cid)
+                for cid, c in self.p.cases.items()
+                if c["role"] == "constraint"
+            ],
             "date": assessment["date"] if assessment else None,
             "assessment_href": href(here, url("perspectives"), "assessment"),
             "comparison_href": href(here, url("comparison")),
             "alliance": self.concept_link(here, "strategic-alliance")
-            if "strategic-alliance" in self.p.concepts else None,
+            if "strategic-alliance" in self.p.concepts
+            else None,
         }
 
     def calibration(self, here: str) -> dict:
@@ -644,10 +669,18 @@ class Site:
                     "hit": verdict is not None and verdict.concept == expected,
                     "applies": expected in derive.scope(self.p, test)[1],
                 }
-            rows.append({"link": self.case_link(here, case_id),
-                         "expected": self.concept_link(here, expected), "results": results})
-        return {"rows": rows, "tests": self.tests(),
-                "hits": {t: sum(1 for r in rows if r["results"][t]["hit"]) for t in derive.TESTS}}
+            rows.append(
+                {
+                    "link": self.case_link(here, case_id),
+                    "expected": self.concept_link(here, expected),
+                    "results": results,
+                }
+            )
+        return {
+            "rows": rows,
+            "tests": self.tests(),
+            "hits": {t: sum(1 for r in rows if r["results"][t]["hit"]) for t in derive.TESTS},
+        }
 
     def perspectives(self, here: str) -> dict:
         """Who calls the relationship what, and the site's dated assessment."""
@@ -677,15 +710,20 @@ class Site:
                 }
                 for camp in data["camps"]
             ],
-            "assessment": assessment and {
+            "assessment": assessment
+            and {
                 "title": assessment["title"],
                 "date": assessment["date"],
                 "text": assessment["text"],
                 "sources": self.source_links(here, assessment["sources"]),
             },
             "vantages": [
-                {"term": term, "count": sum(1 for c in data["camps"] for v in c["voices"]
-                                            if v["from"] == term.value)}
+                {
+                    "term": term,
+                    "count": sum(
+                        1 for c in data["camps"] for v in c["voices"] if v["from"] == term.value
+                    ),
+                }
                 for term in self.vocab["vantage"].terms
             ],
         }
@@ -741,8 +779,13 @@ _cache: dict[tuple, Site] = {}
 def _fingerprint(data_dir: Path) -> tuple:
     """What changes when any data file changes; lstat, so no link is followed."""
     entries = ((str(p), p.lstat()) for p in data_dir.rglob("*"))
-    return tuple(sorted((name, info.st_mtime_ns, info.st_size) for name, info in entries
-                        if not stat.S_ISDIR(info.st_mode)))
+    return tuple(
+        sorted(
+            (name, info.st_mtime_ns, info.st_size)
+            for name, info in entries
+            if not stat.S_ISDIR(info.st_mode)
+        )
+    )
 
 
 def load_site(data_dir: Path = DATA_DIR, notes: list[str] | None = None) -> Site:

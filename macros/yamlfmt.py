@@ -19,6 +19,7 @@ The formatter never changes a value: it reads the result back and refuses to wri
 whose data would differ (tests/test_contributing.py checks every data file with the strict
 loader too). Plain Python; no MkDocs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,11 +55,16 @@ def schema_header(kind: str, in_folder: bool = True) -> str:
 def data_files(data_dir: Path = DATA_DIR) -> list[tuple[Path, str, bool]]:
     """(path, kind, in a kind's folder) for every data file the formatter owns. The templates
     in data/templates/ are hand-commented and left as written."""
-    files = [(data_dir / "argument.yml", "argument", False),
-             (data_dir / "perspectives.yml", "perspectives", False)]
+    files = [
+        (data_dir / "argument.yml", "argument", False),
+        (data_dir / "perspectives.yml", "perspectives", False),
+    ]
     for folder, kind in sorted(KIND_OF_FOLDER.items()):
-        files += [(p, kind, True) for p in sorted((data_dir / folder).glob("*.yml"))
-                  if not p.name.startswith(".")]
+        files += [
+            (p, kind, True)
+            for p in sorted((data_dir / folder).glob("*.yml"))
+            if not p.name.startswith(".")
+        ]
     return [f for f in files if f[0].is_file()]
 
 
@@ -103,9 +109,13 @@ def _can_fold(value: str) -> bool:
     """Plain prose: one paragraph, or paragraphs split by one blank line (which a folded
     block keeps as two blank lines), no other line break, no tab, no edge spaces."""
     paragraphs = value.split("\n\n")
-    return (value == value.strip() and "\t" not in value and "\r" not in value
-            and " " in value and all(p and p == p.strip() and "\n" not in p
-                                     for p in paragraphs))
+    return (
+        value == value.strip()
+        and "\t" not in value
+        and "\r" not in value
+        and " " in value
+        and all(p and p == p.strip() and "\n" not in p for p in paragraphs)
+    )
 
 
 def _folded(value: str, indent: int) -> FoldedScalarString:
@@ -118,8 +128,7 @@ def _folded(value: str, indent: int) -> FoldedScalarString:
                 folds.append(last_space)
             line_start, last_space = i + 1, None
             continue
-        if (ch == " " and 0 < i < len(value) - 1 and value[i - 1] != " "
-                and value[i + 1] != " "):
+        if ch == " " and 0 < i < len(value) - 1 and value[i - 1] != " " and value[i + 1] != " ":
             if i - line_start > room and last_space is not None:
                 folds.append(last_space)
                 line_start = last_space + 1
@@ -146,8 +155,7 @@ def _string(value: str, key_len: int, indent: int, flow: bool):
     if "\n" in value:
         return DoubleQuotedScalarString(value) if flow else _literal(value)
     plain = _plain_is_safe(value, flow)
-    if not flow and key_len + len(value) + (0 if plain else 2) > WIDTH \
-            and _can_fold(value):
+    if not flow and key_len + len(value) + (0 if plain else 2) > WIDTH and _can_fold(value):
         return _folded(value, indent)
     return value if plain else DoubleQuotedScalarString(value)
 
@@ -211,10 +219,12 @@ def format_text(text: str, kind: str, in_folder: bool = True) -> str:
     out = io.StringIO()
     y.dump(data, out)
     result = schema_header(kind, in_folder) + "\n" + out.getvalue()
-    if yaml.load(result, Loader=yaml.BaseLoader) != yaml.load(text, Loader=yaml.BaseLoader) \
-            or yaml.safe_load(result) != yaml.safe_load(text):
-        raise FormatError("formatting would change a value; nothing was written "
-                          "(please report this file)")
+    if yaml.load(result, Loader=yaml.BaseLoader) != yaml.load(
+        text, Loader=yaml.BaseLoader
+    ) or yaml.safe_load(result) != yaml.safe_load(text):
+        raise FormatError(
+            "formatting would change a value; nothing was written (please report this file)"
+        )
     return result
 
 
@@ -237,8 +247,11 @@ def run(paths: list[tuple[Path, str, bool]], check: bool, root: Path) -> int:
     if check and changed:
         for name in changed:
             print(f"{name}: not formatted", file=sys.stderr)
-        print(f"{len(changed)} file{'s' if len(changed) != 1 else ''} would be reformatted: "
-              "run make fmt", file=sys.stderr)
+        print(
+            f"{len(changed)} file{'s' if len(changed) != 1 else ''} would be reformatted: "
+            "run make fmt",
+            file=sys.stderr,
+        )
         return 1
     if not check:
         print(f"formatted {len(changed)} of {len(paths)} data files")
@@ -249,8 +262,9 @@ def run(paths: list[tuple[Path, str, bool]], check: bool, root: Path) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros fmt")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a "
-                        "file is not formatted")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a file is not formatted"
+    )
     parser.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve()

@@ -66,9 +66,21 @@ def copy_repo(dest: Path) -> Path:
 def mkdocs_build(repo: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []),
-         "--site-dir", str(site_dir)],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            *(["--strict"] if strict else []),
+            "--site-dir",
+            str(site_dir),
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="session")

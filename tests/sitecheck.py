@@ -1,4 +1,5 @@
 """A crawler over a built site: links, anchors, ids and external requests, from the files."""
+
 from __future__ import annotations
 
 import re
@@ -7,13 +8,21 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-RESOURCE_ATTRS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
-                  ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")}
+RESOURCE_ATTRS = {
+    ("script", "src"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+}
 
 
 @dataclass
 class Page:
-    url: str                                    # site-relative, e.g. "cases/x/"
+    url: str  # site-relative, e.g. "cases/x/"
     ids: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)
@@ -34,8 +43,11 @@ class _Parser(HTMLParser):
             self.page.links.append(attrs["href"])
         if tag == "link" and attrs.get("href"):
             rel = attrs.get("rel", "")
-            (self.page.resources if rel in ("stylesheet", "preload", "icon", "manifest", "modulepreload")
-             else self.page.links).append(attrs["href"])
+            (
+                self.page.resources
+                if rel in ("stylesheet", "preload", "icon", "manifest", "modulepreload")
+                else self.page.links
+            ).append(attrs["href"])
         for t, attr in RESOURCE_ATTRS:
             if tag == t and attrs.get(attr):
                 self.page.resources.append(attrs[attr])
@@ -89,8 +101,12 @@ def broken_links(site: Path, pages: dict[str, Page]) -> list[str]:
 
 
 def external_resources(pages: dict[str, Page]) -> list[str]:
-    return [f"{page.url}: {src}" for page in pages.values() for src in page.resources
-            if resolve(page, src)[0] is None]
+    return [
+        f"{page.url}: {src}"
+        for page in pages.values()
+        for src in page.resources
+        if resolve(page, src)[0] is None
+    ]
 
 
 def duplicate_ids(pages: dict[str, Page]) -> list[str]:
@@ -110,7 +126,9 @@ def orphans(pages: dict[str, Page]) -> list[str]:
         for href in page.links:
             target, _ = resolve(page, href)
             if target is not None and target != page.url:
-                linked.add(target if not target or target.endswith(("/", ".html")) else target + "/")
+                linked.add(
+                    target if not target or target.endswith(("/", ".html")) else target + "/"
+                )
     return [url for url in pages if url not in linked and url not in ("", "404.html")]
 
 
@@ -125,14 +143,20 @@ def resolves(site: Path, address: str, pages: dict[str, Page], hops: int = 5) ->
     page = pages.get(path) or (pages.get(path + "/") if path and not path.endswith("/") else None)
     if page is None:
         return (site / path).is_file() and not fragment
-    index = site / page.url / "index.html" if page.url.endswith("/") or not page.url else (
-        site / page.url)
+    index = (
+        site / page.url / "index.html"
+        if page.url.endswith("/") or not page.url
+        else (site / page.url)
+    )
     moved = _REFRESH.search(index.read_text(encoding="utf-8"))
     if moved and hops:
         target, target_fragment = resolve(page, moved.group(1))
         return target is not None and resolves(
-            site, target + ("#" + (fragment or target_fragment) if fragment or target_fragment
-                            else ""), pages, hops - 1)
+            site,
+            target + ("#" + (fragment or target_fragment) if fragment or target_fragment else ""),
+            pages,
+            hops - 1,
+        )
     return not fragment or fragment in page.ids
 
 
@@ -144,5 +168,8 @@ def unresolved(site: Path, addresses: list[str]) -> list[str]:
 def read_published(path: Path) -> list[str]:
     """The site-relative addresses in tests/published_urls.txt: one a line, written from the
     site's root ('/cases/x/'); a line starting with '#' is a comment."""
-    return [line.strip()[1:] for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()[1:]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]

@@ -3,6 +3,7 @@
 Prints every page whose article text or markup differs, with the first differing lines, so a
 refactoring can show that it changed no page, or only the pages it meant to change.
 """
+
 from __future__ import annotations
 
 import difflib

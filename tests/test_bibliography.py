@@ -1,5 +1,6 @@
 """The bibliography reads as a reference list should: no title or site name printed twice, no
 doubled punctuation, short labels cut at a word."""
+
 from __future__ import annotations
 
 import html
@@ -25,22 +26,37 @@ def test_no_reference_repeats_its_title_or_its_author(project):
 
 
 def test_an_authorless_news_item_is_cited_by_title_once():
-    item = {"type": "article-newspaper", "title": "Why is there a war?",
-            "container-title": "Daily Test", "issued": "2018-02-28",
-            "url": "https://example.org/a"}
+    item = {
+        "type": "article-newspaper",
+        "title": "Why is there a war?",
+        "container-title": "Daily Test",
+        "issued": "2018-02-28",
+        "url": "https://example.org/a",
+    }
     [reference] = format_references({"a": item}).values()
-    assert plain(reference) == ("Why is there a war? (2018, February 28). Daily Test. "
-                                "https://example.org/a")
+    assert plain(reference) == (
+        "Why is there a war? (2018, February 28). Daily Test. https://example.org/a"
+    )
 
 
 def test_a_site_named_as_author_is_not_repeated_and_punctuation_is_not_doubled():
-    item = {"type": "webpage", "title": "Alliance or Cooperation?", "container-title": "Club",
-            "publisher": "Club", "url": "https://example.org/e"}
+    item = {
+        "type": "webpage",
+        "title": "Alliance or Cooperation?",
+        "container-title": "Club",
+        "publisher": "Club",
+        "url": "https://example.org/e",
+    }
     [reference] = format_references({"e": item}).values()
     assert plain(reference) == "Club. (n.d.). Alliance or Cooperation? https://example.org/e"
 
 
 def test_long_organisation_labels_are_cut_at_a_word():
-    source = {"title": "T", "issued": "1997", "author": [
-        {"literal": "Government of the Republic of Tajikistan and United Tajik Opposition"}]}
+    source = {
+        "title": "T",
+        "issued": "1997",
+        "author": [
+            {"literal": "Government of the Republic of Tajikistan and United Tajik Opposition"}
+        ],
+    }
     assert short_cite(source) == "Government of the Republic of Tajikistan and United Tajik… 1997"

@@ -6,6 +6,7 @@ search finds cases and concepts; fits a 375-px phone; has a way up and a table o
 at every width; shows no raw id or ISO date. Screenshots go to test-artifacts/
 (`make screenshots`: every page kind at both widths, light and dark).
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,11 +27,21 @@ pytestmark = pytest.mark.slow  # builds the site
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 PAGE_KINDS = {
-    "home": "", "argument": "argument/", "concepts": "concepts/",
-    "concept": "concepts/strategic-alliance/", "criteria": "criteria/", "cases": "cases/",
-    "case": "cases/syria-civil-war/", "comparison": "comparison/", "sources": "sources/",
-    "about": "about/", "data": "data/", "contribute": "contribute/",
-    "field-reference": "contribute/schema/", "cite": "cite/", "perspectives": "perspectives/",
+    "home": "",
+    "argument": "argument/",
+    "concepts": "concepts/",
+    "concept": "concepts/strategic-alliance/",
+    "criteria": "criteria/",
+    "cases": "cases/",
+    "case": "cases/syria-civil-war/",
+    "comparison": "comparison/",
+    "sources": "sources/",
+    "about": "about/",
+    "data": "data/",
+    "contribute": "contribute/",
+    "field-reference": "contribute/schema/",
+    "cite": "cite/",
+    "perspectives": "perspectives/",
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 375, "height": 812}
@@ -54,13 +65,22 @@ def base_url(built_site):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"No Chromium at {CHROMIUM}. Install Debian's: apt-get install -y chromium "
-                    "(or set CHROMIUM_PATH). Browser tests are not skipped.")
+        pytest.fail(
+            f"No Chromium at {CHROMIUM}. Install Debian's: apt-get install -y chromium "
+            "(or set CHROMIUM_PATH). Browser tests are not skipped."
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -82,7 +102,9 @@ class Visit:
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}"))
+        self.page.on(
+            "response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}")
+        )
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.goto(base_url + path, wait_until="load")
 
@@ -124,8 +146,10 @@ def test_page_loads_cleanly_from_its_own_host_only(visit, base_url, kind):
 def test_no_accessibility_violations(visit, axe, kind, scheme):
     v = visit(PAGE_KINDS[kind], viewport=DESKTOP, color_scheme=scheme)
     result = axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG}})
-    violations = [f'{x["id"]}: {x["nodes"][0]["target"]} {x["nodes"][0]["failureSummary"]}'
-                  for x in result.response["violations"]]
+    violations = [
+        f"{x['id']}: {x['nodes'][0]['target']} {x['nodes'][0]['failureSummary']}"
+        for x in result.response["violations"]
+    ]
     assert violations == []
 
 
@@ -140,14 +164,20 @@ def test_open_search_dialog_has_no_accessibility_violations(visit, axe, scheme):
     open_search(v.page, "Syria")
     v.page.wait_for_selector(".md-search-result__item")
     result = axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG}})
-    assert [(x["id"], x["nodes"][0]["target"], x["nodes"][0]["failureSummary"]) for x in result.response["violations"]] == []
+    assert [
+        (x["id"], x["nodes"][0]["target"], x["nodes"][0]["failureSummary"])
+        for x in result.response["violations"]
+    ] == []
 
 
-@pytest.mark.parametrize("query, target", [
-    ("Syria", "cases/syria-civil-war/"),
-    ("Tajik", "cases/tajik-civil-war/"),
-    ("strategic partnership", "concepts/strategic-partnership/"),
-])
+@pytest.mark.parametrize(
+    "query, target",
+    [
+        ("Syria", "cases/syria-civil-war/"),
+        ("Tajik", "cases/tajik-civil-war/"),
+        ("strategic partnership", "concepts/strategic-partnership/"),
+    ],
+)
 def test_search_finds_cases_and_concepts(visit, query, target):
     v = visit("", viewport=DESKTOP)
     open_search(v.page, query)
@@ -234,12 +264,27 @@ def test_missing_browser_fails_with_install_hint(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "CHROMIUM_PATH": str(tmp_path / "no-such-chromium"),
-           "NO_MKDOCS_2_WARNING": "1"}
+    env = {
+        **os.environ,
+        "CHROMIUM_PATH": str(tmp_path / "no-such-chromium"),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         f"{Path(__file__)}::test_skip_link_is_first_visible_and_works"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{Path(__file__)}::test_skip_link_is_first_visible_and_works",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode != 0
     assert "apt-get install -y chromium" in result.stdout
     assert "skipped" not in result.stdout.splitlines()[-1]
@@ -253,8 +298,12 @@ SCHEMES = ["light", "dark"]
 
 def context_for(width: str, scheme: str) -> dict:
     phone = width == "phone"
-    return {"viewport": WIDTHS[width], "color_scheme": scheme, "is_mobile": phone,
-            "has_touch": phone}
+    return {
+        "viewport": WIDTHS[width],
+        "color_scheme": scheme,
+        "is_mobile": phone,
+        "has_touch": phone,
+    }
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -266,9 +315,11 @@ def test_screenshot(visit, kind, width, scheme):
     v = visit(PAGE_KINDS[kind], **context_for(width, scheme))
     height = v.page.evaluate("document.documentElement.scrollHeight")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    v.page.screenshot(path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"), full_page=True,
-                      clip={"x": 0, "y": 0, "width": WIDTHS[width]["width"],
-                            "height": min(height, 15_000)})
+    v.page.screenshot(
+        path=str(ARTIFACTS / f"{kind}-{width}-{scheme}.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": WIDTHS[width]["width"], "height": min(height, 15_000)},
+    )
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -277,7 +328,10 @@ def test_comparison_case_column_stays_in_view_while_the_table_scrolls(visit, wid
     v = visit("comparison/", **context_for(width, scheme))
     box = v.page.locator(".ir-table").first
     # One scroll container: Material did not wrap the table in a scroller of its own.
-    assert v.page.locator(".ir-table .md-typeset__scrollwrap, .ir-table .md-typeset__table").count() == 0
+    assert (
+        v.page.locator(".ir-table .md-typeset__scrollwrap, .ir-table .md-typeset__table").count()
+        == 0
+    )
     row = v.page.locator("#row-syria-civil-war")
     row.scroll_into_view_if_needed()
     case_cell = row.locator("th")
@@ -372,8 +426,12 @@ def test_no_raw_id_or_iso_date_in_visible_text(visit, project, kind):
     assert ISO_DATE.findall(text) == []
     if kind in FOR_CONTRIBUTORS:
         return
-    ids = {i for group in (project.cases, project.sources, project.concepts, project.criteria)
-           for i in group if "-" in i}
+    ids = {
+        i
+        for group in (project.cases, project.sources, project.concepts, project.criteria)
+        for i in group
+        if "-" in i
+    }
     ids |= {c["id"] for c in project.argument["claims"]}
     words = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text))
     assert sorted(words & ids) == []
@@ -381,8 +439,11 @@ def test_no_raw_id_or_iso_date_in_visible_text(visit, project, kind):
 
 @pytest.mark.parametrize("key", ["Enter", "Space"])
 def test_cite_box_copies_by_keyboard_and_announces_it(visit, key):
-    v = visit("cases/syria-civil-war/", viewport=DESKTOP,
-              permissions=["clipboard-read", "clipboard-write"])
+    v = visit(
+        "cases/syria-civil-war/",
+        viewport=DESKTOP,
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     assert v.page.get_by_role("button", name="Copy APA 7").is_visible()  # shown by the script
     button = v.page.get_by_role("button", name="Copy BibTeX")
     assert not button.is_visible()  # in the closed "More styles and formats"

@@ -27,9 +27,18 @@ from sitecheck import crawl, read_published, unresolved
 
 CSL_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "csl-data.json").read_text())
 PUBLISHED = ROOT / "tests" / "published_urls.txt"
-SAMPLE = ["cases/syria-civil-war/", "cases/tajik-civil-war/", "concepts/strategic-alliance/",
-          "argument/", "criteria/", "comparison/", "sources/", "perspectives/", "concepts/",
-          "cases/"]
+SAMPLE = [
+    "cases/syria-civil-war/",
+    "cases/tajik-civil-war/",
+    "concepts/strategic-alliance/",
+    "argument/",
+    "criteria/",
+    "comparison/",
+    "sources/",
+    "perspectives/",
+    "concepts/",
+    "cases/",
+]
 ADDRESS = "https://example.org/iran-russia/"
 
 
@@ -59,30 +68,48 @@ def test_the_record_names_the_site_its_authors_version_and_licence(record):
     assert re.fullmatch(r"\d+\.\d+\.\d+", record.version)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", record.date_released)
     assert record.licence["id"] == "CC-BY-4.0"
-    newest = re.search(r"^## \[?([0-9.]+)\]? - (\d{4}-\d{2}-\d{2})",
-                       (ROOT / "CHANGELOG.md").read_text(), re.M)
+    newest = re.search(
+        r"^## \[?([0-9.]+)\]? - (\d{4}-\d{2}-\d{2})", (ROOT / "CHANGELOG.md").read_text(), re.M
+    )
     assert newest.groups() == (record.version, record.date_released), "CHANGELOG.md's newest entry"
 
 
-@pytest.mark.parametrize("address, expected", [
-    ("http://127.0.0.1:8000/", ""), ("http://localhost:8000/x/", ""), ("http://[::1]/", ""),
-    ("", ""), (None, ""), ("file:///tmp/site/", ""),
-    ("https://example.org/iran-russia", "https://example.org/iran-russia/"),
-])
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        ("http://127.0.0.1:8000/", ""),
+        ("http://localhost:8000/x/", ""),
+        ("http://[::1]/", ""),
+        ("", ""),
+        (None, ""),
+        ("file:///tmp/site/", ""),
+        ("https://example.org/iran-russia", "https://example.org/iran-russia/"),
+    ],
+)
 def test_a_local_address_is_not_configured(address, expected):
     assert citation.site_address(address) == expected
 
 
 def test_citation_cff_is_made_from_the_record_and_valid(record):
     assert (ROOT / "CITATION.cff").read_text() == citation.cff_text(record), (
-        "run: python -m macros cff")
+        "run: python -m macros cff"
+    )
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     assert cff["title"] == record.title and cff["version"] == record.version
     assert str(cff["date-released"]) == record.date_released
     assert [a["name"] for a in cff["authors"]] == list(record.authors)
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
-                             "vendor.citation-file-format", str(ROOT / "CITATION.cff")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.citation-file-format",
+            str(ROOT / "CITATION.cff"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -108,7 +135,8 @@ def test_bibtex_braces_proper_nouns_and_escapes_specials(project, record):
     title = project.cases["syria-civil-war"]["title"]
     assert "Iran" in title or "Russia" in title
     fields = bibtexparser.parse_string(
-        view(project, record, "cases/syria-civil-war/")["machine"][0]["text"]).entries[0]
+        view(project, record, "cases/syria-civil-war/")["machine"][0]["text"]
+    ).entries[0]
     assert re.search(r"\{(Iranian|Russian|Iran|Russia)\}", fields["title"])
     item = citation.csl_item(record, "x/", "Iran & Russia: 50% of {it}_#", "2026-01-02", "")
     text = citation.bibtex(item)
@@ -128,8 +156,9 @@ def test_csl_json_is_valid_and_formats_in_apa_and_chicago(project, record, page_
         assert "contributors" in plain and ADDRESS + page_url in plain
         assert not re.search(r"[?!.,][.,]|\.\.", plain), (style, plain)  # no doubled stops
     assert [s["text"].strip() for s in v["styles"]] == [
-        format_citation(items[0], s)[1] for s in ("apa", "chicago-author-date",
-                                                 "modern-language-association")]
+        format_citation(items[0], s)[1]
+        for s in ("apa", "chicago-author-date", "modern-language-association")
+    ]
 
 
 def test_the_styles_read_as_the_styles_want(project, record):
@@ -139,7 +168,9 @@ def test_the_styles_read_as_the_styles_want(project, record):
     assert apa.startswith(f"Iran and Russia: Alliance or Cooperation? contributors. ({year}, ")
     assert "The argument. Iran and Russia: Alliance or Cooperation? https://" in apa
     assert f"{year}. “The Argument.” Version {record.version}." in chicago
-    assert f"“The Argument.” Iran and Russia: Alliance or Cooperation? Version {record.version}" in mla
+    assert (
+        f"“The Argument.” Iran and Russia: Alliance or Cooperation? Version {record.version}" in mla
+    )
 
 
 @pytest.mark.parametrize("page_url", SAMPLE)
@@ -168,13 +199,16 @@ def test_head_has_highwire_dublin_core_and_open_graph(project, record, page_url)
     assert tags["DC.date"] == [v["revised"]] and tags["og:description"]
 
 
-@pytest.mark.parametrize("page_url, kind, extra", [
-    ("cases/syria-civil-war/", "Article", "author"),
-    ("argument/", "Article", "headline"),
-    ("concepts/strategic-alliance/", "DefinedTerm", "inDefinedTermSet"),
-    ("concepts/", "DefinedTermSet", "hasDefinedTerm"),
-    ("data/", "Dataset", "distribution"),
-])
+@pytest.mark.parametrize(
+    "page_url, kind, extra",
+    [
+        ("cases/syria-civil-war/", "Article", "author"),
+        ("argument/", "Article", "headline"),
+        ("concepts/strategic-alliance/", "DefinedTerm", "inDefinedTermSet"),
+        ("concepts/", "DefinedTermSet", "hasDefinedTerm"),
+        ("data/", "Dataset", "distribution"),
+    ],
+)
 def test_json_ld_has_the_expected_type_and_fields(project, record, page_url, kind, extra):
     v = view(project, record, page_url)
     data = json.loads(str(json_script(v["json_ld"])))
@@ -183,9 +217,13 @@ def test_json_ld_has_the_expected_type_and_fields(project, record, page_url, kin
     assert data["dateModified"] == v["revised"] and data["version"] == record.version
     if kind == "Dataset":
         assert {d["contentUrl"] for d in data["distribution"]} >= {
-            ADDRESS + "data/cases.csv", ADDRESS + "data/cases.json"}
+            ADDRESS + "data/cases.csv",
+            ADDRESS + "data/cases.json",
+        }
     if kind == "DefinedTermSet":
-        assert ADDRESS + "concepts/strategic-alliance/" in {t["url"] for t in data["hasDefinedTerm"]}
+        assert ADDRESS + "concepts/strategic-alliance/" in {
+            t["url"] for t in data["hasDefinedTerm"]
+        }
 
 
 def test_json_ld_cannot_close_its_script_element():
@@ -207,7 +245,8 @@ def test_a_release_build_cites_its_permanent_link(project, record):
     v = view(project, released, "cases/syria-civil-war/")
     assert v["addresses"] == {
         "current": ADDRESS + "latest/cases/syria-civil-war/",
-        "permanent": ADDRESS + f"{record.version}/cases/syria-civil-war/"}
+        "permanent": ADDRESS + f"{record.version}/cases/syria-civil-war/",
+    }
     assert v["item"]["URL"] == v["addresses"]["permanent"]
     assert view(project, record, "argument/")["addresses"]["permanent"] == ""
 
@@ -251,7 +290,8 @@ def test_release_check_refuses_a_released_version(tmp_path):
     changelog.write_text("# Changelog\n\n## 1.0.0 - 2026-11-26\n\n## 0.9.0 - 2026-01-01\n")
     assert release.problems("1.0.0", versions, changelog)
     assert release.problems("1.1.0", versions, changelog) == [
-        "CHANGELOG.md has no '## 1.1.0' entry"]
+        "CHANGELOG.md has no '## 1.1.0' entry"
+    ]
     assert release.problems("0.9.1", "", changelog)
     changelog.write_text("## 1.1.0 - 2027-01-01\n")
     assert release.problems("1.1.0", versions, changelog) == []
@@ -259,8 +299,9 @@ def test_release_check_refuses_a_released_version(tmp_path):
 
 def test_release_check_command_fails_on_the_current_version_once_released(record, tmp_path):
     deployed = tmp_path / "versions.json"
-    deployed.write_text(json.dumps([{"version": record.version, "title": record.version,
-                                     "aliases": ["latest"]}]))
+    deployed.write_text(
+        json.dumps([{"version": record.version, "title": record.version, "aliases": ["latest"]}])
+    )
     command = [sys.executable, "-m", "macros", "release-check"]
     refused = subprocess.run(command + [str(deployed)], cwd=ROOT, capture_output=True, text=True)
     assert refused.returncode == 1 and "already released" in refused.stderr
@@ -301,9 +342,18 @@ def test_every_published_address_resolves(built_site):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page_url", ["cases/syria-civil-war/", "concepts/strategic-alliance/",
-                                      "argument/", "sources/", "comparison/", "perspectives/",
-                                      "criteria/"])
+@pytest.mark.parametrize(
+    "page_url",
+    [
+        "cases/syria-civil-war/",
+        "concepts/strategic-alliance/",
+        "argument/",
+        "sources/",
+        "comparison/",
+        "perspectives/",
+        "criteria/",
+    ],
+)
 def test_built_pages_carry_the_metadata_and_the_box(built_site, page_url):
     page = (built_site[0] / page_url / "index.html").read_text(encoding="utf-8")
     head = _Head()
@@ -337,7 +387,9 @@ def test_removing_a_page_without_a_redirect_breaks_a_published_address(tmp_path)
     config = (repo / "mkdocs.yml").read_text()
     config = config.replace("  - Perspectives: perspectives.md\n", "")
     config = config.replace("  - Comparison: comparison.md\n", "")
-    config = config.replace("redirect_maps: {}", "redirect_maps:\n        comparison.md: cases/index.md")
+    config = config.replace(
+        "redirect_maps: {}", "redirect_maps:\n        comparison.md: cases/index.md"
+    )
     (repo / "mkdocs.yml").write_text(config)
     result = mkdocs_build(repo, tmp_path / "site", strict=False)
     assert result.returncode == 0, result.stderr
@@ -356,23 +408,42 @@ def test_a_mike_release_is_frozen_with_its_permanent_links(tmp_path):
     subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
     subprocess.run(git + ["commit", "-qm", "site"], cwd=repo, check=True)
     version = citation.load_record(ROOT / "mkdocs.yml").version
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-           "PYTHONPATH": str(repo), "SITE_URL": ADDRESS, "REQUIRE_SITE_URL": "1",
-           "NO_MKDOCS_2_WARNING": "1", "GIT_AUTHOR_NAME": "test", "GIT_COMMITTER_NAME": "test",
-           "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "PYTHONPATH": str(repo),
+        "SITE_URL": ADDRESS,
+        "REQUIRE_SITE_URL": "1",
+        "NO_MKDOCS_2_WARNING": "1",
+        "GIT_AUTHOR_NAME": "test",
+        "GIT_COMMITTER_NAME": "test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
     mike = [str(Path(sys.executable).parent / "mike")]
-    result = subprocess.run(mike + ["deploy", "--alias-type", "copy", "--update-aliases", version,
-                                    "latest"], cwd=repo, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        mike + ["deploy", "--alias-type", "copy", "--update-aliases", version, "latest"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
     def show(path):
-        return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=repo, capture_output=True,
-                              text=True, check=True).stdout
+        return subprocess.run(
+            ["git", "show", f"gh-pages:{path}"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     versions = show("versions.json")
     assert json.loads(versions) == [{"version": version, "title": version, "aliases": ["latest"]}]
-    tree = subprocess.run(["git", "ls-tree", "gh-pages"], cwd=repo, capture_output=True,
-                          text=True, check=True).stdout
+    tree = subprocess.run(
+        ["git", "ls-tree", "gh-pages"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
     assert re.search(r"^040000 tree \w+\tlatest$", tree, re.M), "latest/ is a copy, no symlink"
     page = show(f"{version}/cases/syria-civil-war/index.html")
     permanent = f"{ADDRESS}{version}/cases/syria-civil-war/"

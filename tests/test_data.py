@@ -1,4 +1,5 @@
 """Validation: the real data passes; every kind of bad input fails with file, line and field."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ def test_minimal_fixture_is_valid(minimal_data):
     load_project(minimal_data)
 
 
-@pytest.mark.parametrize("schema_path", sorted((ROOT / "data" / "schemas").glob("*.json")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "schema_path", sorted((ROOT / "data" / "schemas").glob("*.json")), ids=lambda p: p.name
+)
 def test_schemas_are_valid_draft_2020_12(schema_path):
     schema = json.loads(schema_path.read_text())
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -51,7 +53,8 @@ def test_not_utf8(minimal_data):
     write_case(minimal_data, "title: caf\u00e9\n".encode("latin-1"))
     assert problems_for(minimal_data) == [
         "data/cases/first-case.yml:1:1: (file): not valid UTF-8 (byte 0xe9 at offset 10; "
-        "expected a UTF-8 encoded text file)"]
+        "expected a UTF-8 encoded text file)"
+    ]
 
 
 def test_huge_file(minimal_data):
@@ -63,10 +66,14 @@ def test_huge_file(minimal_data):
 
 def test_huge_string(minimal_data):
     text = (FIXTURES / "minimal" / "cases" / "first-case.yml").read_text()
-    text = text.replace('essay_use: "The essay uses it."', "essay_use: " + "a" * (MAX_STRING_CHARS + 1))
+    text = text.replace(
+        'essay_use: "The essay uses it."', "essay_use: " + "a" * (MAX_STRING_CHARS + 1)
+    )
     write_case(minimal_data, text.encode())
     problems = problems_for(minimal_data)
-    assert problems[0].startswith(f"data/cases/first-case.yml:12:12: essay_use: text is {MAX_STRING_CHARS + 1} characters long")
+    assert problems[0].startswith(
+        f"data/cases/first-case.yml:12:12: essay_use: text is {MAX_STRING_CHARS + 1} characters long"
+    )
 
 
 def test_deep_nesting_is_an_error_not_a_crash(minimal_data):
@@ -77,13 +84,19 @@ def test_deep_nesting_is_an_error_not_a_crash(minimal_data):
 
 
 def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
-    data_dir = overlay(FIXTURES / "minimal", FIXTURES / "invalid" / "multiple-errors", tmp_path / "d")
+    data_dir = overlay(
+        FIXTURES / "minimal", FIXTURES / "invalid" / "multiple-errors", tmp_path / "d"
+    )
     assert len(problems_for(data_dir)) == 3
 
 
 def run_check(data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "macros", "check", str(data_dir)], cwd=ROOT,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "macros", "check", str(data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_check_command_exits_1_with_every_problem(tmp_path):
@@ -108,4 +121,3 @@ def test_empty_folder_is_an_error_not_an_empty_site(minimal_data):
         path.unlink()
     problems = problems_for(minimal_data)
     assert "data/cases:1:1: (file): folder is empty (expected at least one <id>.yml)" in problems
-

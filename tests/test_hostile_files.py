@@ -1,6 +1,7 @@
 """Hostile data files, round two: links and devices, costly input, control characters,
 check/build disagreement and misleading messages. Each test is a regression test for one
 finding of the second hostile-input review."""
+
 from __future__ import annotations
 
 import os
@@ -34,11 +35,17 @@ def edit(data_dir: Path, relative: str, old: str, new: str) -> None:
 
 
 def run_check(data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "macros", "check", str(data_dir)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "macros", "check", str(data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 # ----- 2. links and anything that is not a regular file -------------------------------------
+
 
 def test_link_to_a_valid_file_elsewhere_is_refused_not_published(minimal_data, tmp_path):
     outside = tmp_path / "elsewhere.yml"
@@ -46,7 +53,8 @@ def test_link_to_a_valid_file_elsewhere_is_refused_not_published(minimal_data, t
     (minimal_data / "cases" / "third-case.yml").symlink_to(outside)
     assert problems_for(minimal_data) == [
         "data/cases/third-case.yml:1:1: (file): is a symbolic link (expected a regular file; "
-        "links are never followed)"]
+        "links are never followed)"
+    ]
 
 
 @pytest.mark.parametrize("target", ["/proc/self/mem", "/dev/zero", "/etc", "/nonexistent"])
@@ -61,7 +69,8 @@ def test_link_to_a_device_or_folder_is_refused_without_reading(minimal_data, tar
 def test_a_fifo_is_refused_without_blocking(minimal_data):
     os.mkfifo(minimal_data / "cases" / "third-case.yml")
     assert problems_for(minimal_data) == [
-        "data/cases/third-case.yml:1:1: (file): is not a regular file (expected a YAML text file)"]
+        "data/cases/third-case.yml:1:1: (file): is not a regular file (expected a YAML text file)"
+    ]
 
 
 def test_a_linked_folder_is_refused(minimal_data, tmp_path):
@@ -74,12 +83,15 @@ def test_a_linked_folder_is_refused(minimal_data, tmp_path):
 
 # ----- 3. cheap to write, expensive to build --------------------------------------------------
 
+
 def test_a_summary_full_of_brackets_is_refused_by_check(minimal_data):
     # The review's file held 230 KB of "[" across summary paragraphs and took ~400 s to build.
     edit(minimal_data, "cases/first-case.yml", '"Something happened."', '"' + "[" * 8000 + '"')
     [problem] = problems_for(minimal_data)
-    assert problem == (f"data/cases/first-case.yml:10:5: summary[0].text: text has 8000 '[' "
-                       f"(expected at most {MAX_BRACKETS} square brackets in one text; split it up)")
+    assert problem == (
+        f"data/cases/first-case.yml:10:5: summary[0].text: text has 8000 '[' "
+        f"(expected at most {MAX_BRACKETS} square brackets in one text; split it up)"
+    )
 
 
 def test_deeply_nested_lists_in_text_are_refused(minimal_data):
@@ -99,7 +111,9 @@ def test_a_huge_list_is_refused_quickly_in_a_few_lines(minimal_data):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"data/cases/first-case.yml:22:10: related: 43000 entries (expected at most {MAX_ITEMS} "
-        "in one list or mapping)", "1 error found in data/"]
+        "in one list or mapping)",
+        "1 error found in data/",
+    ]
 
 
 def test_many_problems_in_one_file_are_capped_in_the_report(minimal_data):
@@ -108,8 +122,10 @@ def test_many_problems_in_one_file_are_capped_in_the_report(minimal_data):
     lines = run_check(minimal_data).stderr.splitlines()
     total = int(lines[-1].split()[0])
     assert total > 150 and len(lines) == MAX_PROBLEMS_PER_FILE + 2
-    assert lines[-2] == (f"data/cases/first-case.yml: {total - MAX_PROBLEMS_PER_FILE} more "
-                         "problems in this file not shown (fix the ones above and run again)")
+    assert lines[-2] == (
+        f"data/cases/first-case.yml: {total - MAX_PROBLEMS_PER_FILE} more "
+        "problems in this file not shown (fix the ones above and run again)"
+    )
 
 
 def worst_allowed_text() -> str:
@@ -136,12 +152,15 @@ def test_the_costliest_allowed_text_renders_about_as_fast_as_plain_text():
 
 # ----- 4. ids, file names and text with control characters ---------------------------------
 
+
 def test_file_name_with_a_trailing_newline_is_refused(minimal_data):
     (minimal_data / "cases" / "evil\n.yml").write_text(FIRST_CASE)
     problems = problems_for(minimal_data)
-    assert problems == ["data/cases/evil\\n.yml:1:1: (file): file name 'evil\\n' is not a valid "
-                        "id (expected lowercase ASCII letters and digits joined by single "
-                        "hyphens, e.g. syria-civil-war.yml)"]
+    assert problems == [
+        "data/cases/evil\\n.yml:1:1: (file): file name 'evil\\n' is not a valid "
+        "id (expected lowercase ASCII letters and digits joined by single "
+        "hyphens, e.g. syria-civil-war.yml)"
+    ]
 
 
 def test_id_with_a_trailing_newline_is_refused(minimal_data):
@@ -151,28 +170,46 @@ def test_id_with_a_trailing_newline_is_refused(minimal_data):
     assert "claims[0].id" in problem and "is not valid (expected an id" in problem
 
 
-@pytest.mark.parametrize("escape, shown", [("\\0", "\\x00"), ("\\e", "\\x1b"), ("\\a", "\\x07"),
-                                           ("\\x85", "\\x85"), ("\\u202e", "\\u202e"),
-                                           ("\\u2066", "\\u2066")])
+@pytest.mark.parametrize(
+    "escape, shown",
+    [
+        ("\\0", "\\x00"),
+        ("\\e", "\\x1b"),
+        ("\\a", "\\x07"),
+        ("\\x85", "\\x85"),
+        ("\\u202e", "\\u202e"),
+        ("\\u2066", "\\u2066"),
+    ],
+)
 def test_control_characters_from_yaml_escapes_are_refused(minimal_data, escape, shown):
-    edit(minimal_data, "cases/first-case.yml", 'title: The first case',
-         f'title: "The first{escape} case"')
+    edit(
+        minimal_data,
+        "cases/first-case.yml",
+        "title: The first case",
+        f'title: "The first{escape} case"',
+    )
     assert problems_for(minimal_data) == [
         f"data/cases/first-case.yml:1:8: title: text contains the control character {shown} "
-        "(expected printable text; remove it)"]
+        "(expected printable text; remove it)"
+    ]
 
 
 def test_bidi_override_in_a_url_is_refused(minimal_data):
     (minimal_data / "sources" / "test-book.yml").write_text(
         (FIXTURES / "minimal" / "sources" / "test-book.yml").read_text()
-        + 'url: "https://example.org/\\u202egnp.exe"\n')
+        + 'url: "https://example.org/\\u202egnp.exe"\n'
+    )
     [problem] = problems_for(minimal_data)
     assert "url: text contains the control character \\u202e" in problem
 
 
 def test_an_escape_sequence_in_a_key_cannot_reach_the_terminal(minimal_data):
-    edit(minimal_data, "cases/first-case.yml", "region: Central Asia",
-         'region: Central Asia\n"\\e[2J\\e[32mdata OK\\e[0m": 1')
+    edit(
+        minimal_data,
+        "cases/first-case.yml",
+        "region: Central Asia",
+        'region: Central Asia\n"\\e[2J\\e[32mdata OK\\e[0m": 1',
+    )
     result = run_check(minimal_data)
     assert result.returncode == 1
     assert "\x1b" not in result.stderr
@@ -188,12 +225,18 @@ def test_problem_text_never_prints_raw_control_characters():
 
 # ----- 5. tracebacks and check/build disagreement -------------------------------------------
 
+
 def test_a_date_looking_key_in_a_profile_is_not_taken_for_a_date(minimal_data):
-    edit(minimal_data, "concepts/strategic-alliance.yml", "  time-horizon: long-term",
-         "  time-horizon: long-term\n  start: unclear")
+    edit(
+        minimal_data,
+        "concepts/strategic-alliance.yml",
+        "  time-horizon: long-term",
+        "  time-horizon: long-term\n  start: unclear",
+    )
     assert problems_for(minimal_data) == [
         "data/concepts/strategic-alliance.yml:9:3: profile.start: unknown criterion 'start' "
-        "(expected a file data/criteria/start.yml)"]
+        "(expected a file data/criteria/start.yml)"
+    ]
 
 
 @pytest.mark.parametrize("folder", ["cases", "concepts"])
@@ -201,8 +244,10 @@ def test_the_index_id_is_reserved(minimal_data, folder):
     source = next((minimal_data / folder).iterdir())
     (minimal_data / folder / "index.yml").write_text(source.read_text())
     problems = problems_for(minimal_data)
-    assert (f"data/{folder}/index.yml:1:1: (file): id 'index' is taken by a page or heading of "
-            "the site (expected another file name)") in problems
+    assert (
+        f"data/{folder}/index.yml:1:1: (file): id 'index' is taken by a page or heading of "
+        "the site (expected another file name)"
+    ) in problems
 
 
 def test_a_misspelled_folder_is_reported(minimal_data):
@@ -213,7 +258,8 @@ def test_a_misspelled_folder_is_reported(minimal_data):
     assert "cases, concepts" in expected
     assert problems == [
         "data/case:1:1: (file): unexpected folder, so nothing in it would be published "
-        f"(expected only: {expected})"]
+        f"(expected only: {expected})"
+    ]
 
 
 def test_a_hidden_file_is_named_when_skipped(minimal_data):
@@ -226,26 +272,35 @@ def test_a_hidden_file_is_named_when_skipped(minimal_data):
 def test_schema_and_reference_errors_in_one_file_are_reported_together(minimal_data):
     edit(minimal_data, "cases/first-case.yml", "region: Central Asia", "region: 42")
     edit(minimal_data, "cases/first-case.yml", "related: [second-case]", "related: [no-such-case]")
-    edit(minimal_data, "cases/first-case.yml", "    sources: [test-book]\nessay_use",
-         "    sources: [no-such-source]\nessay_use")
+    edit(
+        minimal_data,
+        "cases/first-case.yml",
+        "    sources: [test-book]\nessay_use",
+        "    sources: [no-such-source]\nessay_use",
+    )
     assert problems_for(minimal_data) == [
         'data/cases/first-case.yml:7:1: region: got 42 (expected text: put it in quotes, "42")',
         "data/cases/first-case.yml:11:15: summary[0].sources[0]: unknown source 'no-such-source' "
         "(expected a file data/sources/no-such-source.yml)",
         "data/cases/first-case.yml:22:11: related[0]: unknown case 'no-such-case' (expected a "
-        "file data/cases/no-such-case.yml)"]
+        "file data/cases/no-such-case.yml)",
+    ]
 
 
 # ----- 6. messages that mislead ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("typed", ["1:20", "010", "no", "yes", "off", "1_000", "0x1F", ".inf"])
 def test_yaml_1_1_readings_are_refused_with_a_quote_it_hint(minimal_data, typed):
     (minimal_data / "sources" / "test-book.yml").write_text(
-        (FIXTURES / "minimal" / "sources" / "test-book.yml").read_text() + f"volume: {typed}\n")
+        (FIXTURES / "minimal" / "sources" / "test-book.yml").read_text() + f"volume: {typed}\n"
+    )
     [problem] = problems_for(minimal_data)
-    assert problem == (f"data/sources/test-book.yml:8:9: volume: unquoted {typed} would be read "
-                       f'as something else than typed (expected "{typed}" in quotes if it is '
-                       "text, or a plain number, true or false)")
+    assert problem == (
+        f"data/sources/test-book.yml:8:9: volume: unquoted {typed} would be read "
+        f'as something else than typed (expected "{typed}" in quotes if it is '
+        "text, or a plain number, true or false)"
+    )
 
 
 def test_an_octal_looking_order_is_refused_not_read_as_8(minimal_data):
@@ -256,15 +311,20 @@ def test_an_octal_looking_order_is_refused_not_read_as_8(minimal_data):
 
 def test_a_plain_number_where_text_is_expected_says_quote_it(minimal_data):
     (minimal_data / "sources" / "test-book.yml").write_text(
-        (FIXTURES / "minimal" / "sources" / "test-book.yml").read_text() + "issue: 12\n")
+        (FIXTURES / "minimal" / "sources" / "test-book.yml").read_text() + "issue: 12\n"
+    )
     assert problems_for(minimal_data) == [
-        'data/sources/test-book.yml:8:1: issue: got 12 (expected text: put it in quotes, "12")']
+        'data/sources/test-book.yml:8:1: issue: got 12 (expected text: put it in quotes, "12")'
+    ]
 
 
 def test_too_long_texts_say_how_long_and_the_limit(minimal_data):
     edit(minimal_data, "cases/first-case.yml", "title: The first case", "title: " + "t" * 301)
-    edit(minimal_data, "cases/first-case.yml", "short_title: First case", "short_title: " + "s" * 61)
+    edit(
+        minimal_data, "cases/first-case.yml", "short_title: First case", "short_title: " + "s" * 61
+    )
     problems = problems_for(minimal_data)
-    assert problems[0].endswith("title: \"" + "t" * 56 + "... is 301 characters long "
-                                "(expected at most 300)")
+    assert problems[0].endswith(
+        'title: "' + "t" * 56 + "... is 301 characters long (expected at most 300)"
+    )
     assert problems[1].endswith("is 61 characters long (expected at most 60)")

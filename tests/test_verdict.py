@@ -22,13 +22,22 @@ def made_up(
     criteria and concepts named in `site` belong to this site's extended test only."""
     criterion_ids = list(next(iter(profiles.values())))
     criteria = {
-        c: {"order": i, "title": c.title(), "values": [], "sources": ["s"],
-            "test": "site" if c in site else "essay"}
+        c: {
+            "order": i,
+            "title": c.title(),
+            "values": [],
+            "sources": ["s"],
+            "test": "site" if c in site else "essay",
+        }
         for i, c in enumerate(criterion_ids, 1)
     }
     concepts = {
-        c: {"title": c.title(), "profile": p, "sources": ["s"],
-            "test": "site" if c in site else "essay"}
+        c: {
+            "title": c.title(),
+            "profile": p,
+            "sources": ["s"],
+            "test": "site" if c in site else "essay",
+        }
         for c, p in profiles.items()
     }
     return Project(
@@ -219,9 +228,14 @@ def test_evidence_on_willingness_or_constraint_gets_no_verdict_on_either_test():
 
 
 def test_alternatives_on_a_sites_criterion_change_only_the_extended_verdict():
-    case = {"role": "essay-case", "coding": {
-        "a": {"value": "x"}, "b": {"value": "x"},
-        "e": {"value": "none", "alternative": {"value": "defence"}}}}
+    case = {
+        "role": "essay-case",
+        "coding": {
+            "a": {"value": "x"},
+            "b": {"value": "x"},
+            "e": {"value": "none", "alternative": {"value": "defence"}},
+        },
+    }
     assert alternative_verdicts(case, TWO, "essay") == []
     [(criterion, verdict)] = alternative_verdicts(case, TWO, "site")
     assert criterion == "e" and verdict.concept == "alliance"
@@ -237,19 +251,31 @@ def test_the_calibration_table_states_a_miss_it_cannot_hide():
     from macros.view import Site
 
     cases = {
-        "pact": {"role": "reference", "expected": "alliance", "period": {"start": "2000"},
-                 "coding": {"a": {"value": "y"}, "b": {"value": "y"}, "e": {"value": "none"}}},
-        "axis": {"role": "reference", "expected": "alignment", "period": {"start": "2000"},
-                 "coding": {"a": {"value": "x"}, "b": {"value": "x"}, "e": {"value": "none"}}},
+        "pact": {
+            "role": "reference",
+            "expected": "alliance",
+            "period": {"start": "2000"},
+            "coding": {"a": {"value": "y"}, "b": {"value": "y"}, "e": {"value": "none"}},
+        },
+        "axis": {
+            "role": "reference",
+            "expected": "alignment",
+            "period": {"start": "2000"},
+            "coding": {"a": {"value": "x"}, "b": {"value": "x"}, "e": {"value": "none"}},
+        },
     }
-    project = made_up(TWO.concepts and {c: x["profile"] for c, x in TWO.concepts.items()},
-                      cases, site={"e", "alignment"})
+    project = made_up(
+        TWO.concepts and {c: x["profile"] for c, x in TWO.concepts.items()},
+        cases,
+        site={"e", "alignment"},
+    )
     for case_id, case in cases.items():
         case["short_title"] = case_id
     site = Site.__new__(Site)
     site.p, site.vocab = project, {v.name: v for v in vocabulary.all_vocabularies()}
-    site.verdicts = {t: {cid: case_verdict(c, project, t) for cid, c in cases.items()}
-                     for t in ("essay", "site")}
+    site.verdicts = {
+        t: {cid: case_verdict(c, project, t) for cid, c in cases.items()} for t in ("essay", "site")
+    }
     view = site.calibration("about/")
     rows = {r["link"].text: r["results"] for r in view["rows"]}
     assert not rows["pact"]["essay"]["hit"] and not rows["pact"]["site"]["hit"]

@@ -41,7 +41,10 @@ def test_case_page_shows_the_case_with_schema_labels(minimal_site):
     assert f"<dd>{vocabulary('form')['diplomatic'].title}</dd>" in html
     assert '<a href="../../criteria/#threat-type">Threat type</a>' in html
     assert '<a href="../second-case/">Second case</a>' in html  # related
-    assert '<a href="../../argument/#first-claim">Claim 1</a> <span class="ir-kind">Definition</span>' in html
+    assert (
+        '<a href="../../argument/#first-claim">Claim 1</a> <span class="ir-kind">Definition</span>'
+        in html
+    )
     assert 'href="../../sources/#test-book"' in html
 
 
@@ -193,21 +196,30 @@ def test_period(period, shown):
 # ----- issue 9: a reader gets the answer at a glance ------------------------------------
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2024-12-08", "8 December 2024"), ("2011-03", "March 2011"), ("1992", "1992"),
-    ("2001-07-01", "1 July 2001"), ("n.d.", "n.d."),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2024-12-08", "8 December 2024"),
+        ("2011-03", "March 2011"),
+        ("1992", "1992"),
+        ("2001-07-01", "1 July 2001"),
+        ("n.d.", "n.d."),
+    ],
+)
 def test_dates_read_as_people_write_them(value, expected):
     assert templates.date_text(value) == expected
 
 
-@pytest.mark.parametrize("period, expected", [
-    ({"start": "1992", "end": "1997"}, "1992–1997"),
-    ({"start": "2011", "end": "2024-12-08"}, "2011 – 8 December 2024"),
-    ({"start": "2011-03"}, "March 2011 – present"),
-    ({"start": "1979"}, "1979–present"),
-    ({"start": "2016", "end": "2016"}, "2016"),
-])
+@pytest.mark.parametrize(
+    "period, expected",
+    [
+        ({"start": "1992", "end": "1997"}, "1992–1997"),
+        ({"start": "2011", "end": "2024-12-08"}, "2011 – 8 December 2024"),
+        ({"start": "2011-03"}, "March 2011 – present"),
+        ({"start": "1979"}, "1979–present"),
+        ({"start": "2016", "end": "2016"}, "2016"),
+    ],
+)
 def test_periods_use_one_date_style(period, expected):
     macros = templates.ENV.get_template("_macros.html").module
     assert str(macros.period(period)) == expected
@@ -273,8 +285,12 @@ def test_reference_urls_are_links_and_stay_escaped():
     from macros.render import link_urls
 
     assert link_urls("See https://example.org/a?b=1&amp;c=2.") == (
-        'See <a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>.')
-    assert link_urls('<a href="https://x.org">https://x.org</a>') == '<a href="https://x.org">https://x.org</a>'
+        'See <a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>.'
+    )
+    assert (
+        link_urls('<a href="https://x.org">https://x.org</a>')
+        == '<a href="https://x.org">https://x.org</a>'
+    )
     assert "<a" not in link_urls('https://y.org/"onmouseover=alert(1)')
 
 

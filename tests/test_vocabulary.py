@@ -130,7 +130,9 @@ def test_a_value_without_a_label_fails_the_check_not_the_build(tmp_path, broken)
     assert check.returncode == 1
     roles = json.loads((ROOT / "data" / "schemas" / "case.schema.json").read_text())
     added = len(roles["$defs"]["role"]["oneOf"])  # the broken value is appended after these
-    assert check.stderr.startswith(f"data/schemas/case.schema.json:1:1: $defs.role.oneOf[{added}]: ")
+    assert check.stderr.startswith(
+        f"data/schemas/case.schema.json:1:1: $defs.role.oneOf[{added}]: "
+    )
     assert "Traceback" not in check.stderr
 
 
