@@ -64,6 +64,12 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
+def build(project: Path, site_dir: Path) -> tuple[float, int]:
+    return run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site_dir)], project
+    )
+
+
 def copy_repo(dest: Path, extra_cases: int) -> Path:
     dest.mkdir(parents=True)
     for part in PARTS:
@@ -134,39 +140,10 @@ def measure_size(extra: int, runs: int, tmp: Path) -> dict:
     repo = copy_repo(tmp / f"ours-{extra}", extra)
     cases = len(list((repo / "data" / "cases").glob("*.yml")))
     check_times = [run([sys.executable, "-m", "macros", "check"], repo)[0] for _ in range(runs)]
-    builds = []
-    for _ in range(runs):
-        builds.append(
-            run(
-                [
-                    sys.executable,
-                    "-m",
-                    "mkdocs",
-                    "build",
-                    "-q",
-                    "--site-dir",
-                    str(tmp / f"site-{extra}"),
-                ],
-                repo,
-            )
-        )
     site = tmp / f"site-{extra}"
+    builds = [build(repo, site) for _ in range(runs)]
     floor = floor_project(site, repo, tmp / f"floor-{extra}")
-    floors = [
-        run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "-q",
-                "--site-dir",
-                str(tmp / f"floor-site-{extra}"),
-            ],
-            floor,
-        )
-        for _ in range(runs)
-    ]
+    floors = [build(floor, tmp / f"floor-site-{extra}") for _ in range(runs)]
     ours_time = statistics.median(t for t, _ in builds)
     floor_time = statistics.median(t for t, _ in floors)
     return {

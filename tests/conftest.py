@@ -96,3 +96,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def run_check(data_dir: Path) -> subprocess.CompletedProcess:
+    """`python -m macros check DATA_DIR`, as a contributor runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "macros", "check", str(data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

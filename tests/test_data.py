@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import FIXTURES, ROOT, overlay
+from conftest import FIXTURES, ROOT, overlay, run_check
 from macros.errors import DataError
 from macros.model import load_project
 from macros.yamlfile import MAX_FILE_BYTES, MAX_STRING_CHARS
@@ -88,15 +86,6 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
         FIXTURES / "minimal", FIXTURES / "invalid" / "multiple-errors", tmp_path / "d"
     )
     assert len(problems_for(data_dir)) == 3
-
-
-def run_check(data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "macros", "check", str(data_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
 
 
 def test_check_command_exits_1_with_every_problem(tmp_path):

@@ -5,14 +5,12 @@ finding of the second hostile-input review."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, run_check
 from macros.errors import MAX_PROBLEMS_PER_FILE, DataError
 from macros.model import FOLDERS, OTHER_ENTRIES, load_project
 from macros.render import MAX_BRACKETS, markdown_block, markdown_cost_problem
@@ -32,16 +30,6 @@ def edit(data_dir: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, (old, relative)
     path.write_text(text.replace(old, new, 1))
-
-
-def run_check(data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "macros", "check", str(data_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 # ----- 2. links and anything that is not a regular file -------------------------------------
