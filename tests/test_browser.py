@@ -458,3 +458,20 @@ def test_cite_box_copies_by_keyboard_and_announces_it(visit, key):
     copied = v.page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("@online{iranrussia-cases-syria-civil-war,")
     assert v.console_errors == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_home_page_gives_the_sites_answer_above_the_fold(visit, site, width, scheme):
+    v = visit("", **context_for(width, scheme))
+    answer = v.page.locator(".ir-bottom-line")
+    assert answer.is_visible()
+    box = answer.bounding_box()
+    assert box["y"] < WIDTHS[width]["height"], "the answer starts on the first screen"
+    text = " ".join(answer.inner_text().split())
+    view = site.bottom_line("")
+    coded = view["all_site"]["total"] - len(view["all_site"]["not_coded"])
+    assert f"{coded} Iran-Russia cases" in text  # counted by the build, not typed
+    from macros.templates import date_text
+
+    assert f"as of {date_text(view['date'])}" in text  # dated
