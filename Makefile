@@ -28,7 +28,7 @@ test: $(STAMP) ## set up and run every test (lint, formatting, data, views, buil
 	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -n 2 --dist loadfile tests
 
 test-fast: $(STAMP) ## the unit tests: loader, checks, verdict rule, views, templates (no build, no browser)
-	$(PY) -m pytest -q -m "not slow" tests
+	HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -m "not slow" tests
 
 lint: $(STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from macros.model import load_project
 from macros.view import Site
@@ -107,3 +108,10 @@ def run_check(data_dir: Path) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+# Property-based tests: 200 examples each in `make test`; `make test-fast` sets
+# HYPOTHESIS_PROFILE=fast for a quick pass over the same properties.
+settings.register_profile("thorough", max_examples=200)
+settings.register_profile("fast", max_examples=30)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "thorough"))

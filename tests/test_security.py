@@ -183,7 +183,7 @@ markdownish = st.lists(st.one_of(st.sampled_from(DANGEROUS), st.text(max_size=8)
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # how many examples: the hypothesis profile (tests/conftest.py)
 @given(markdownish)
 def test_renderer_never_emits_active_content(value):
     assert_inert(markdown_block(value))
@@ -265,13 +265,13 @@ def check_outcome(project, error):
         assert problem.message
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_case())
 def test_mutated_files_load_or_fail_with_located_errors(content):
     check_outcome(*load_with_case(content.encode("utf-8", "surrogatepass")))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_random_bytes_load_or_fail_with_located_errors(content):
     check_outcome(*load_with_case(content))
