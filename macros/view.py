@@ -94,6 +94,12 @@ class Site:
         pattern, names = self._id_names
         return pattern.sub(lambda m: names[m.group(0)], value)
 
+    def reference_of(self, source_id: str):
+        """One formatted reference: the whole list is formatted only for the sources page."""
+        if "references" in self.__dict__:  # already formatted for the sources page
+            return self.references[source_id]
+        return format_references({source_id: self.p.sources[source_id]})[source_id]
+
     @cached_property
     def claim_numbers(self) -> dict[str, int]:
         return {c["id"]: n for n, c in enumerate(self.p.argument["claims"], 1)}
@@ -200,7 +206,7 @@ class Site:
     def page_sources(self, here: str, ids: list[str]) -> list[dict]:
         unique = sorted(dict.fromkeys(ids), key=lambda s: short_cite(self.p.sources[s]))
         return [
-            {"link": link, "reference": self.references[s]}
+            {"link": link, "reference": self.reference_of(s)}
             for s, link in zip(unique, self.source_links(here, unique), strict=True)
         ]
 
@@ -565,7 +571,7 @@ class Site:
         source = self.p.sources[source_id]
         return {
             "id": source_id,
-            "reference": self.references[source_id],
+            "reference": self.reference_of(source_id),
             "language": source_language(source),
             "url": source.get("url"),
             "doi_url": f"https://doi.org/{source['doi']}" if "doi" in source else None,

@@ -260,6 +260,7 @@ def test_case_pages_go_up_and_along_in_the_cases_index_order(site):
     assert "page_nav:" in front
 
 
+@pytest.mark.slow  # formats every real source
 def test_bibliography_groups_hold_every_source_once(site):
     view = site.bibliography(url("sources"))
     grouped = [s["id"] for g in view["groups"] for s in g["sources"]]
@@ -267,6 +268,7 @@ def test_bibliography_groups_hold_every_source_once(site):
     assert len(view["groups"]) >= 3
 
 
+@pytest.mark.slow  # formats every real source
 def test_cited_on_names_a_source_by_its_short_citation_not_its_id(site):
     view = site.bibliography(url("sources"))
     names = [c["name"] for s in view["sources"] for c in s["cited"] if c["kind"] == "source"]
