@@ -96,7 +96,11 @@ def floor_project(site: Path, ours: Path, dest: Path) -> Path:
     site, a static page holding the same article HTML."""
     import yaml
 
-    config = yaml.safe_load((ours / "mkdocs.yml").read_text().replace("!!python", "#"))
+    class Loader(yaml.SafeLoader):  # mkdocs.yml's !ENV [NAME, default] -> the default
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+    config = yaml.load((ours / "mkdocs.yml").read_text(), Loader=Loader)  # noqa: S506
     for key in ("hooks", "watch"):
         config.pop(key, None)
     config["plugins"] = ["search"]
@@ -107,9 +111,15 @@ def floor_project(site: Path, ours: Path, dest: Path) -> Path:
         "absolute_links": "ignore",
     }
     dest.mkdir()
-    shutil.copytree(ours / "overrides", dest / "overrides")
-    (dest / "docs" / "stylesheets").mkdir(parents=True)
-    shutil.copy(ours / "docs" / "stylesheets" / "site.css", dest / "docs" / "stylesheets")
+    # Material's own layout (our main.html reads what the site's hooks add to each page),
+    # with the same stylesheets and scripts.
+    shutil.copytree(
+        ours / "overrides",
+        dest / "overrides",
+        ignore=shutil.ignore_patterns("main.html", "cite-*.html"),
+    )
+    for folder in ("stylesheets", "javascripts"):
+        shutil.copytree(ours / "docs" / folder, dest / "docs" / folder)
     for page in site.rglob("index.html"):
         relative = page.parent.relative_to(site)
         if relative.parts and relative.parts[0] in ("search", "assets"):
