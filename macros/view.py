@@ -252,18 +252,37 @@ class Site:
             "next": next_id and vars(link(here, next_id)),
         }
 
+    def verdict_key(self, case_id: str, test: str) -> str:
+        """The case's verdict on one test as one word: a concept id, 'indeterminate',
+        'not-coded' or 'not-applicable' (what the legend counts and the filters select)."""
+        v = self.verdicts[test][case_id]
+        if v is None:
+            return "not-applicable" if self.p.cases[case_id]["role"] == "constraint" else "not-coded"
+        return v.concept if v.decided else "indeterminate"
+
+    def verdict_title(self, key: str) -> str:
+        """What a verdict key reads as: the concept's title, or the words of the badge."""
+        if key in self.p.concepts:
+            return self.p.concepts[key]["title"]
+        return {
+            "indeterminate": "Indeterminate",
+            "not-coded": "Not yet coded",
+            "not-applicable": "No verdict",
+        }[key]
+
+    def decades(self, case_id: str) -> list[str]:
+        """The decades a case's period touches ('1990s'); an ongoing case runs to the year it
+        was last reviewed, so the result does not depend on the day of the build."""
+        case = self.p.cases[case_id]
+        start = int(case["period"]["start"][:4])
+        end = int(case["period"].get("end", case["last_reviewed"])[:4])
+        return [f"{d}s" for d in range(start // 10 * 10, end + 1, 10)]
+
     def verdict_counts(self, here: str, test: str) -> dict:
         """How many cases carry each verdict of one test: one item per concept the test uses,
         then indeterminate, then (when some case has none) not yet coded and no verdict. The
         counts add up to the number of cases."""
-        keys = [
-            (
-                ("not-applicable" if self.p.cases[cid]["role"] == "constraint" else "not-coded")
-                if v is None
-                else (v.concept if v.decided else "indeterminate")
-            )
-            for cid, v in self.verdicts[test].items()
-        ]
+        keys = [self.verdict_key(cid, test) for cid in self.verdicts[test]]
         items = []
         for concept_id in derive.scope(self.p, test)[1]:
             title = self.p.concepts[concept_id]["title"]
@@ -366,6 +385,7 @@ class Site:
             ],
             "related": [self.case_link(here, r) for r in self.index.related[case_id]],
             "page_sources": self.page_sources(here, derive.sources_in(case)),
+            "whatif": self.whatif(here, [case_id]),
         }
 
     def concept_page(self, concept_id: str) -> dict:
@@ -514,20 +534,87 @@ class Site:
             rows.append(
                 {
                     "id": case_id,
+                    "title": case["short_title"],
                     "link": self.case_link(here, case_id),
                     "role": self.vocab["role"][case["role"]],
+                    "period": case["period"],
+                    "decades": self.decades(case_id),
+                    "region": case["region"],
                     "cells": cells,
                     "verdicts": self.case_verdicts(here, case_id),
+                    "verdict_keys": {t: self.verdict_key(case_id, t) for t in derive.TESTS},
                 }
             )
+        counts = [self.verdict_counts(here, t) for t in derive.TESTS]
         return {
             "criteria": [
-                {"link": self.criterion_link(here, c), "test": self.vocab["test"][x["test"]]}
+                {
+                    "id": c,
+                    "link": self.criterion_link(here, c),
+                    "title": x["title"],
+                    "test": self.vocab["test"][x["test"]],
+                }
                 for c, x in self.p.criteria.items()
             ],
             "tests": self.tests(),
             "rows": rows,
-            "counts": [self.verdict_counts(here, t) for t in derive.TESTS],
+            "counts": counts,
+            "filters": {
+                "roles": [
+                    self.vocab["role"][r]
+                    for r in self.vocab["role"].values()
+                    if any(row["role"].value == r for row in rows)
+                ],
+                "regions": sorted({row["region"] for row in rows}),
+                "decades": sorted({d for row in rows for d in row["decades"]}),
+                "verdicts": {
+                    c["test"].value: [
+                        {"key": i["key"], "title": self.verdict_title(i["key"])}
+                        for i in c["items"]
+                    ]
+                    for c in counts
+                },
+            },
+            "whatif": self.whatif(here, [row["id"] for row in rows]),
+        }
+
+    def whatif(self, here: str, case_ids: list[str]) -> dict:
+        """What the what-if script (docs/javascripts/whatif.js) needs, read from the data as
+        the build reads it: each test's criteria and concepts with the concepts' profiles, the
+        labels of every criterion value, and each case's coding with its recorded alternative
+        readings. The script applies the rule of derive.verdict_for to these;
+        tests/test_whatif.py checks that the two agree on every combination of readings."""
+        cases = {}
+        for case_id in case_ids:
+            case = self.p.cases[case_id]
+            coding = case.get("coding", {})
+            cases[case_id] = {
+                "title": case["short_title"],
+                "values": derive.case_values(case),
+                "alternatives": {
+                    c: e["alternative"]["value"] for c, e in coding.items() if "alternative" in e
+                },
+                "applies": [t for t in derive.TESTS if derive.applies(case, self.p, t)],
+            }
+        return {
+            "tests": {
+                t: dict(zip(("criteria", "concepts"), derive.scope(self.p, t), strict=True))
+                | {"title": self.vocab["test"][t].title}
+                for t in derive.TESTS
+            },
+            "concepts": {
+                cid: {
+                    "title": c["title"],
+                    "href": href(here, url("concept", cid)),
+                    "profile": c["profile"],
+                }
+                for cid, c in self.p.concepts.items()
+            },
+            "criteria": {
+                cid: {"title": c["title"], "values": {v["id"]: v["label"] for v in c["values"]}}
+                for cid, c in self.p.criteria.items()
+            },
+            "cases": cases,
         }
 
     def concepts_side_by_side(self, here: str) -> dict:

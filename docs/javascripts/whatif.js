@@ -1,0 +1,339 @@
+// What-if: the reader switches a contested criterion to its recorded alternative reading and
+// sees the verdicts recomputed on the spot. The rule is the build's (macros/derive.py,
+// verdict_for), applied to the criteria, concepts and profiles the page carries as JSON
+// (#ir-whatif-data, written by Site.whatif); tests/test_whatif.py runs this function and the
+// Python one on every case and every combination of readings and requires the same answer.
+// The state lives in the address (?alt=case:criterion,case:criterion) so a reader can share
+// it. Without this script the pages show the coded verdicts and the static list of
+// alternatives.
+(function () {
+  "use strict";
+
+  // The verdict rule. `values` maps criterion id -> value id. The concept that matches on
+  // more criteria than any other, and on more than half, is the verdict; otherwise none.
+  function verdictFor(data, values, test) {
+    var scope = data.tests[test];
+    var matches = {};
+    var best = 0;
+    scope.concepts.forEach(function (conceptId) {
+      var profile = data.concepts[conceptId].profile;
+      matches[conceptId] = scope.criteria.filter(function (c) {
+        return values[c] === profile[c];
+      });
+      best = Math.max(best, matches[conceptId].length);
+    });
+    var contenders = scope.concepts.filter(function (c) {
+      return matches[c].length === best;
+    });
+    var decided = contenders.length === 1 && best * 2 > scope.criteria.length;
+    return {
+      concept: decided ? contenders[0] : null,
+      contenders: contenders,
+      best: best,
+      total: scope.criteria.length,
+      matches: matches
+    };
+  }
+
+  function readData() {
+    var node = document.getElementById("ir-whatif-data");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  // The alternatives switched on, as a set of "case:criterion" keys.
+  function readState(data) {
+    var state = {};
+    var raw = new URLSearchParams(window.location.search).get("alt") || "";
+    raw.split(",").forEach(function (key) {
+      var parts = key.split(":");
+      var c = data.cases[parts[0]];
+      if (parts.length === 2 && c && Object.prototype.hasOwnProperty.call(c.alternatives, parts[1])) {
+        state[key] = true;
+      }
+    });
+    return state;
+  }
+
+  function stateUrl(state) {
+    var url = new URL(window.location.href);
+    var keys = Object.keys(state).sort();
+    if (keys.length) {
+      url.searchParams.set("alt", keys.join(","));
+    } else {
+      url.searchParams.delete("alt");
+    }
+    // Readable: the ids contain no characters that need escaping but the separators.
+    return url.toString().replace(/%3A/g, ":").replace(/%2C/g, ",");
+  }
+
+  function valuesFor(data, caseId, state) {
+    var c = data.cases[caseId];
+    var values = Object.assign({}, c.values);
+    Object.keys(c.alternatives).forEach(function (criterion) {
+      if (state[caseId + ":" + criterion]) {
+        values[criterion] = c.alternatives[criterion];
+      }
+    });
+    return values;
+  }
+
+  function verdictText(data, v) {
+    return v.concept ? data.concepts[v.concept].title : "Indeterminate";
+  }
+
+  // As on the case page's list of alternatives: a verdict differs when its concept does
+  // (an indeterminate verdict with other closest concepts is still indeterminate).
+  function sameVerdict(a, b) {
+    return a.concept === b.concept;
+  }
+
+  function joinTitles(titles) {
+    return titles.length > 1
+      ? titles.slice(0, -1).join(", ") + " and " + titles[titles.length - 1]
+      : titles[0];
+  }
+
+  // The same badge as the template's verdict_badge macro.
+  function badge(data, v) {
+    var span = document.createElement("span");
+    span.className = "ir-verdict ir-verdict--" + (v.concept || "indeterminate");
+    if (v.concept) {
+      var link = document.createElement("a");
+      link.href = data.concepts[v.concept].href;
+      link.textContent = data.concepts[v.concept].title;
+      span.appendChild(link);
+      return [span];
+    }
+    span.textContent = "Indeterminate";
+    var detail = document.createElement("span");
+    detail.className = "ir-verdict-detail";
+    var titles = v.contenders.map(function (c) { return data.concepts[c].title; });
+    detail.textContent = "(closest: " + joinTitles(titles) + ", " + v.best + " of " + v.total +
+      " criteria" + (titles.length > 1 ? " each" : "") + ")";
+    return [span, document.createTextNode(" "), detail];
+  }
+
+  // A verdict, marked when the reader's readings change it.
+  function showVerdict(cell, data, v, coded) {
+    cell.replaceChildren.apply(cell, badge(data, v));
+    if (!sameVerdict(v, coded)) {
+      var note = document.createElement("span");
+      note.className = "ir-whatif-note";
+      note.textContent = "what-if; coded: " + verdictText(data, coded);
+      cell.append(" ", note);
+      cell.classList.add("ir-whatif-changed");
+    } else {
+      cell.classList.remove("ir-whatif-changed");
+    }
+  }
+
+  function announce(node, message) {
+    if (!node) return;
+    node.textContent = "";
+    window.setTimeout(function () { node.textContent = message; }, 50);
+  }
+
+  function verdictKey(v) {
+    return v.concept || "indeterminate";
+  }
+
+  // ----- the comparison table ----------------------------------------------------------------
+
+  function initTable(table, data) {
+    var bar = document.querySelector("[data-ir-whatif-bar]");
+    var status = bar && bar.querySelector("[data-ir-whatif-status]");
+    var summary = bar && bar.querySelector("[data-ir-whatif-summary]");
+    var reset = bar && bar.querySelector("[data-ir-whatif-reset]");
+    var shareLink = bar && bar.querySelector("[data-ir-whatif-link]");
+    var state = readState(data);
+    var coded = {};
+    Object.keys(data.cases).forEach(function (caseId) {
+      coded[caseId] = {};
+      data.cases[caseId].applies.forEach(function (test) {
+        coded[caseId][test] = verdictFor(data, data.cases[caseId].values, test);
+      });
+    });
+
+    function toggles(caseId) {
+      return table.querySelectorAll('[data-ir-whatif-toggle^="' + caseId + ':"]');
+    }
+
+    function renderCase(caseId) {
+      var row = document.getElementById("row-" + caseId);
+      var c = data.cases[caseId];
+      var changed = [];
+      toggles(caseId).forEach(function (button) {
+        var key = button.getAttribute("data-ir-whatif-toggle");
+        var criterion = key.split(":")[1];
+        var on = Boolean(state[key]);
+        var cell = button.closest("td");
+        var value = on ? c.alternatives[criterion] : c.values[criterion];
+        var label = data.criteria[criterion].values[value];
+        cell.querySelector("[data-ir-value]").textContent = label;
+        var note = cell.querySelector(".ir-whatif-note");
+        if (on && !note) {
+          note = document.createElement("span");
+          note.className = "ir-whatif-note";
+          cell.querySelector("[data-ir-value]").after(note);
+        }
+        if (note) {
+          if (on) {
+            note.textContent = "what-if; coded: " + data.criteria[criterion].values[c.values[criterion]];
+          } else {
+            note.remove();
+          }
+        }
+        cell.setAttribute("data-sort", label);
+        cell.classList.toggle("ir-whatif-on", on);
+        button.setAttribute("aria-pressed", String(on));
+        button.textContent = on ? "Back to the coded reading" : "Try this reading";
+      });
+      var values = valuesFor(data, caseId, state);
+      c.applies.forEach(function (test) {
+        var v = verdictFor(data, values, test);
+        var cell = row.querySelector('[data-ir-verdict="' + test + '"]');
+        showVerdict(cell, data, v, coded[caseId][test]);
+        row.setAttribute("data-verdict-" + test, verdictKey(v));
+        if (!sameVerdict(v, coded[caseId][test])) {
+          changed.push(data.tests[test].title + ": " + verdictText(data, v) +
+            " (coded: " + verdictText(data, coded[caseId][test]) + ")");
+        }
+      });
+      return changed;
+    }
+
+    function recount() {
+      document.querySelectorAll("[data-ir-count]").forEach(function (node) {
+        var parts = node.getAttribute("data-ir-count").split(":");
+        node.textContent = String(
+          table.querySelectorAll("tbody tr[data-verdict-" + parts[0] + '="' + parts[1] + '"]').length
+        );
+      });
+    }
+
+    function renderBar() {
+      var keys = Object.keys(state);
+      var cases = Object.keys(data.cases).filter(function (caseId) {
+        return data.cases[caseId].applies.some(function (test) {
+          return !sameVerdict(verdictFor(data, valuesFor(data, caseId, state), test), coded[caseId][test]);
+        });
+      });
+      summary.textContent = keys.length
+        ? keys.length + (keys.length === 1 ? " reading" : " readings") + " switched; the verdicts of " +
+          cases.length + (cases.length === 1 ? " case differ" : " cases differ") + " from the coded ones."
+        : "";
+      reset.hidden = keys.length === 0;
+      shareLink.hidden = keys.length === 0;
+      shareLink.href = stateUrl(state);
+      window.history.replaceState(null, "", stateUrl(state));
+      recount();
+      table.dispatchEvent(new CustomEvent("ir-verdicts-changed", { bubbles: true }));
+    }
+
+    table.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-ir-whatif-toggle]");
+      if (!button) return;
+      var key = button.getAttribute("data-ir-whatif-toggle");
+      var parts = key.split(":");
+      if (state[key]) {
+        delete state[key];
+      } else {
+        state[key] = true;
+      }
+      var changed = renderCase(parts[0]);
+      renderBar();
+      var c = data.cases[parts[0]];
+      var value = state[key] ? c.alternatives[parts[1]] : c.values[parts[1]];
+      announce(status, c.title + ", " + data.criteria[parts[1]].title + ": " +
+        data.criteria[parts[1]].values[value] + ". " +
+        (changed.length ? changed.join("; ") + "." : "Verdicts as coded."));
+    });
+
+    reset.addEventListener("click", function () {
+      var cases = {};
+      Object.keys(state).forEach(function (key) { cases[key.split(":")[0]] = true; });
+      state = {};
+      Object.keys(cases).forEach(renderCase);
+      renderBar();
+      announce(status, "Back to the site's coding: every verdict as coded.");
+    });
+
+    table.querySelectorAll("[data-ir-whatif-toggle]").forEach(function (b) { b.hidden = false; });
+    bar.hidden = false;
+    var touched = {};
+    Object.keys(state).forEach(function (key) { touched[key.split(":")[0]] = true; });
+    Object.keys(touched).forEach(function (caseId) {
+      renderCase(caseId);
+      toggles(caseId).forEach(function (button) {
+        if (state[button.getAttribute("data-ir-whatif-toggle")]) {
+          button.closest("details").open = true;
+        }
+      });
+    });
+    if (Object.keys(touched).length) renderBar();
+  }
+
+  // ----- a case page --------------------------------------------------------------------------
+
+  function initCase(form, data) {
+    var caseId = form.getAttribute("data-ir-whatif-case");
+    var c = data.cases[caseId];
+    var status = form.querySelector("[data-ir-whatif-status]");
+    var shareLink = form.querySelector("[data-ir-whatif-link]");
+    var state = readState(data);
+    var coded = {};
+    c.applies.forEach(function (test) { coded[test] = verdictFor(data, c.values, test); });
+
+    function render(announceIt) {
+      var values = valuesFor(data, caseId, state);
+      var parts = [];
+      c.applies.forEach(function (test) {
+        var v = verdictFor(data, values, test);
+        showVerdict(form.querySelector('[data-ir-verdict="' + test + '"]'), data, v, coded[test]);
+        parts.push(data.tests[test].title + ": " + verdictText(data, v) +
+          (sameVerdict(v, coded[test]) ? " (as coded)" : " (coded: " + verdictText(data, coded[test]) + ")"));
+      });
+      var keys = Object.keys(state);
+      shareLink.hidden = keys.length === 0;
+      shareLink.href = stateUrl(state);
+      window.history.replaceState(null, "", stateUrl(state));
+      if (announceIt) announce(status, parts.join("; ") + ".");
+    }
+
+    form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      box.checked = Boolean(state[box.value]);
+      box.addEventListener("change", function () {
+        if (box.checked) {
+          state[box.value] = true;
+        } else {
+          delete state[box.value];
+        }
+        render(true);
+      });
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    render(false);
+  }
+
+  window.irWhatIf = {
+    verdictFor: function (values, test) {
+      return verdictFor(readData(), values, test);
+    }
+  };
+
+  function init() {
+    var data = readData();
+    if (!data) return;
+    var table = document.querySelector("[data-ir-whatif-table]");
+    if (table) initTable(table, data);
+    var form = document.querySelector("[data-ir-whatif-case]");
+    if (form) initCase(form, data);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
