@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test test-fast lint build check bench fmt fmt-check new-case new-source new-concept screenshots cff release clean
+.PHONY: help serve test test-fast lint build check bench fmt fmt-check new-case new-source new-concept screenshots cff release vendor clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-11s %s\n", $$1, $$2}'
@@ -81,6 +81,12 @@ release: $(STAMP) ## freeze the version in mkdocs.yml (extra.citation.version) o
 	  $(VENV)/bin/mike deploy --alias-type copy --update-aliases "$$version" latest && \
 	  $(VENV)/bin/mike set-default latest --allow-empty
 	@echo "Now check the gh-pages branch, then: git push origin gh-pages"
+
+vendor: ## refresh the browser libraries the site serves itself (versions in package.json)
+	npm ci --ignore-scripts --no-audit --no-fund
+	cp node_modules/tablesort/dist/tablesort.min.js docs/javascripts/vendor/tablesort.min.js
+	cp node_modules/tablesort/LICENCE docs/javascripts/vendor/tablesort.LICENCE.txt
+	@echo "==> docs/javascripts/vendor/ refreshed; run make test"
 
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf site site.tmp .pytest_cache .ruff_cache

@@ -257,7 +257,9 @@ class Site:
         'not-coded' or 'not-applicable' (what the legend counts and the filters select)."""
         v = self.verdicts[test][case_id]
         if v is None:
-            return "not-applicable" if self.p.cases[case_id]["role"] == "constraint" else "not-coded"
+            return (
+                "not-applicable" if self.p.cases[case_id]["role"] == "constraint" else "not-coded"
+            )
         return v.concept if v.decided else "indeterminate"
 
     def verdict_title(self, key: str) -> str:
@@ -569,8 +571,7 @@ class Site:
                 "decades": sorted({d for row in rows for d in row["decades"]}),
                 "verdicts": {
                     c["test"].value: [
-                        {"key": i["key"], "title": self.verdict_title(i["key"])}
-                        for i in c["items"]
+                        {"key": i["key"], "title": self.verdict_title(i["key"])} for i in c["items"]
                     ]
                     for c in counts
                 },

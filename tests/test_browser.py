@@ -9,22 +9,16 @@ at every width; shows no raw id or ISO date. Screenshots go to test-artifacts/
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
-from conftest import ROOT
+from conftest import DESKTOP, PHONE, ROOT, WCAG
 
 pytestmark = pytest.mark.slow  # builds the site
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 PAGE_KINDS = {
     "home": "",
@@ -43,87 +37,6 @@ PAGE_KINDS = {
     "cite": "cite/",
     "perspectives": "perspectives/",
 }
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def base_url(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site[0]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"No Chromium at {CHROMIUM}. Install Debian's: apt-get install -y chromium "
-            "(or set CHROMIUM_PATH). Browser tests are not skipped."
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def axe():
-    return Axe()
-
-
-class Visit:
-    """A page plus everything it asked for and complained about."""
-
-    def __init__(self, browser, base_url, path, **context):
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
-        self.console_errors: list[str] = []
-        self.failed: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
-        self.page.on(
-            "response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}")
-        )
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.goto(base_url + path, wait_until="load")
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser, base_url):
-    opened = []
-
-    def _visit(path, **context):
-        v = Visit(browser, base_url, path, **context)
-        opened.append(v)
-        return v
-
-    yield _visit
-    for v in opened:
-        v.close()
 
 
 def screenshot(page, name):

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from macros.urls import PAGES
@@ -117,3 +118,23 @@ COUNTED = r"(?:criteria|questions|answers|tests|cases|concepts|sources|claims|ep
 def test_docs_take_counts_from_data(path):
     typed = re.findall(rf"\b{NUMBER}\s+\[?(?:\w+\s+)?\[?{COUNTED}\b", path.read_text(), re.I)
     assert typed == [], "use {{ counts.<name> | number_word }}"
+
+
+def test_vendored_browser_libraries_match_the_pinned_npm_versions():
+    """docs/javascripts/vendor/ holds what `make vendor` copies from npm: the versions pinned
+    in package.json and package-lock.json, with their licence; nothing is fetched from a CDN."""
+    import json
+
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    vendor = ROOT / "docs" / "javascripts" / "vendor"
+    for name, version in pinned.items():
+        assert lock[f"node_modules/{name}"]["version"] == version
+        header = (vendor / f"{name}.min.js").read_text(encoding="utf-8")[:200]
+        assert f"{name} v{version}" in header
+        assert "Permission is hereby granted" in (vendor / f"{name}.LICENCE.txt").read_text()
+    scripts = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!ENV", ""))[
+        "extra_javascript"
+    ]
+    assert all((ROOT / "docs" / s).is_file() for s in scripts)
+    assert all(not s.startswith(("http:", "https:", "//")) for s in scripts)

@@ -319,3 +319,41 @@ def test_the_home_pages_answer_is_computed_from_both_tests(site):
     assert f"{coded} Iran-Russia cases coded on this site's extended test" in " ".join(html.split())
     essay = view["essay_cases"]
     assert f"its {essay['total']} cases come out as" in " ".join(html.split())
+
+
+def test_what_if_data_carries_the_rule_as_the_build_applies_it(site, project):
+    """The what-if script gets each test's criteria and concepts (derive.scope), every
+    concept's profile and every case's coding with its alternatives, nothing retyped."""
+    from macros import derive
+
+    data = site.whatif("comparison/", list(project.cases))
+    for test in derive.TESTS:
+        criteria, concepts = derive.scope(project, test)
+        assert data["tests"][test]["criteria"] == criteria
+        assert data["tests"][test]["concepts"] == concepts
+    for concept_id, concept in project.concepts.items():
+        assert data["concepts"][concept_id]["profile"] == concept["profile"]
+    for case_id, case in project.cases.items():
+        entry = data["cases"][case_id]
+        assert entry["values"] == derive.case_values(case)
+        assert set(entry["alternatives"]) == {
+            c for c, e in case.get("coding", {}).items() if "alternative" in e
+        }
+        assert entry["applies"] == [t for t in derive.TESTS if site.verdicts[t][case_id]]
+
+
+def test_comparison_rows_carry_what_the_filters_select(site, project):
+    view = site.comparison_table("comparison/")
+    for row in view["rows"]:
+        case = project.cases[row["id"]]
+        assert row["region"] == case["region"]
+        assert f"{case['period']['start'][:3]}0s" == row["decades"][0]
+        for test, key in row["verdict_keys"].items():
+            verdict = site.verdicts[test][row["id"]]
+            assert key == (
+                (verdict.concept or "indeterminate")
+                if verdict
+                else ("not-applicable" if case["role"] == "constraint" else "not-coded")
+            )
+    offered = {v["key"] for v in view["filters"]["verdicts"]["site"]}
+    assert {row["verdict_keys"]["site"] for row in view["rows"]} <= offered

@@ -11,8 +11,8 @@ import itertools
 import re
 
 import pytest
-from test_browser import DESKTOP, PHONE, WCAG, axe, base_url, browser, visit  # noqa: F401
 
+from conftest import DESKTOP, PHONE, WCAG
 from macros import derive
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,9 @@ def combinations(case: dict) -> list[dict[str, str]]:
     """The case's coding under every subset of its alternative readings."""
     base = derive.case_values(case)
     alternatives = {
-        c: e["alternative"]["value"] for c, e in case.get("coding", {}).items() if "alternative" in e
+        c: e["alternative"]["value"]
+        for c, e in case.get("coding", {}).items()
+        if "alternative" in e
     }
     result = []
     for chosen in itertools.product([False, True], repeat=len(alternatives)):
@@ -67,8 +69,10 @@ def changing_alternative(project) -> tuple[str, str, str, str]:
             coded = derive.case_verdict(case, project, test)
             for criterion, verdict in derive.alternative_verdicts(case, project, test):
                 if criterion != "*" and verdict.concept != coded.concept:
-                    title = project.concepts[verdict.concept]["title"] if verdict.concept else (
-                        "Indeterminate"
+                    title = (
+                        project.concepts[verdict.concept]["title"]
+                        if verdict.concept
+                        else ("Indeterminate")
                     )
                     return case_id, criterion, test, title
     raise AssertionError("no alternative reading changes a verdict")
@@ -103,9 +107,12 @@ def test_what_if_on_the_comparison_by_keyboard_is_announced_and_shared_by_url(
     shared = page.url
     w = visit(shared.replace(base_url, ""), viewport=DESKTOP)
     again = w.page.locator(f"#row-{case_id}")
-    assert again.locator(f'[data-ir-whatif-toggle="{case_id}:{criterion}"]').get_attribute(
-        "aria-pressed"
-    ) == "true"
+    assert (
+        again.locator(f'[data-ir-whatif-toggle="{case_id}:{criterion}"]').get_attribute(
+            "aria-pressed"
+        )
+        == "true"
+    )
     assert again.locator(f'[data-ir-verdict="{test}"] .ir-verdict').inner_text() == title
     w.page.locator("[data-ir-whatif-reset]").click()
     assert "alt=" not in w.page.url
@@ -144,8 +151,9 @@ def test_sorting_by_keyboard_orders_rows_and_is_announced(visit, project):
     )
     assert starts == sorted(starts)
     assert len(starts) == len(project.cases)
-    page.wait_for_function("document.querySelector('[data-ir-filter-status]').textContent"
-                           ".startsWith('Sorted')")
+    page.wait_for_function(
+        "document.querySelector('[data-ir-filter-status]').textContent.startsWith('Sorted')"
+    )
     page.keyboard.press("Space")
     assert header.get_attribute("aria-sort") == "descending"
     starts = page.locator(".ir-comparison tbody tr td:nth-of-type(1)").evaluate_all(
