@@ -26,7 +26,7 @@ MAX_FILES_PER_FOLDER = 5000
 RESERVED_IDS = {
     "source": {"sources"},
     "criterion": {"criteria"},
-    "argument": {"the-argument"},
+    "argument": {"the-argument", "argument-map", "argument-map-figure", "in-brief"},
     "case": {"index"},
     "concept": {"index"},
 }
