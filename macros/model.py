@@ -26,7 +26,7 @@ MAX_FILES_PER_FOLDER = 5000
 RESERVED_IDS = {
     "source": {"sources"},
     "criterion": {"criteria"},
-    "argument": {"the-argument"},
+    "argument": {"the-argument", "argument-map", "argument-map-figure", "in-brief"},
     "case": {"index"},
     "concept": {"index"},
 }
@@ -514,6 +514,57 @@ class _Checker:
                     )
             for j, objection in enumerate(claim.get("objections", [])):
                 self.check_anchor(anchors, objection["id"], ("claims", i, "objections", j, "id"))
+        self.check_supports()
+
+    def check_supports(self):
+        """`supports` names other claims; following it never comes back (the argument map
+        lays claims out by how far they sit from the starting points, which a loop has not)."""
+        claims = self.p.argument["claims"]
+        ids = {c["id"] for c in claims}
+        objections = {o["id"] for c in claims for o in c.get("objections", [])}
+        graph: dict[str, list[str]] = {}
+        for i, claim in enumerate(claims):
+            graph[claim["id"]] = []
+            for j, ref in enumerate(claim.get("supports", [])):
+                here = ("claims", i, "supports", j)
+                if ref == claim["id"]:
+                    self.report(
+                        "argument",
+                        "argument",
+                        here,
+                        "a claim cannot support itself (expected the id of another claim)",
+                    )
+                elif ref not in ids:
+                    what = (
+                        f"{ref!r} is an objection, not a claim"
+                        if ref in objections
+                        else f"unknown claim {ref!r}"
+                    )
+                    self.report(
+                        "argument",
+                        "argument",
+                        here,
+                        f"{what} (expected the id of another claim in data/argument.yml)",
+                    )
+                else:
+                    graph[claim["id"]].append(ref)
+        reported: set[frozenset] = set()  # one message per loop, at its first claim
+        for i, claim in enumerate(claims):
+            start = claim["id"]
+            for j, first in enumerate(claim.get("supports", [])):
+                if first not in graph or first == start:
+                    continue
+                loop = _path_back(graph, first, start)
+                if loop and frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
+                    self.report(
+                        "argument",
+                        "argument",
+                        ("claims", i, "supports", j),
+                        f"circular support: {' -> '.join([start, *loop])} (expected "
+                        "supports that never lead back to the claim they start from)",
+                    )
+                    break
 
     def check_unique_ids(self):
         """One id, one thing: a case, concept, criterion, source or claim never share an id,
@@ -611,6 +662,20 @@ class _Checker:
             )
         else:
             anchors[anchor] = dotted(path)
+
+
+def _path_back(graph: dict[str, list[str]], start: str, goal: str) -> list[str]:
+    """The claims from `start` to `goal` along `graph`, both included, or [] if none."""
+    stack, seen = [(start, [start])], {start}
+    while stack:
+        node, trail = stack.pop()
+        if node == goal:
+            return trail
+        for nxt in reversed(graph.get(node, [])):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, trail + [nxt]))
+    return []
 
 
 def _date_key(text: str, as_late_as_possible: bool) -> tuple:

@@ -23,6 +23,7 @@ PARTS = (
     "criteria_section",
     "bibliography",
     "argument",
+    "argument_map",
     "reference",
     "vocabulary",
     "perspectives",

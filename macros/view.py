@@ -9,17 +9,18 @@ fields through their `markdown` filter.
 
 from __future__ import annotations
 
+import html
 import re
 import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import derive, vocabulary
+from . import argmap, derive, vocabulary
 from .bibliography import format_references, short_cite
 from .errors import DataError
 from .model import DATA_DIR, Project, load_project
-from .render import href
+from .render import href, markdown_inline
 from .urls import url
 
 
@@ -56,6 +57,18 @@ def source_language(source: dict) -> str:
     '' for English."""
     lang = source.get("language", "en")
     return "" if lang.startswith("en") else lang
+
+
+def first_sentence(markdown: str, most: int = 160) -> str:
+    """The opening sentence of Markdown data text, as plain text (markup rendered and
+    dropped), cut at a word boundary with an ellipsis past `most` characters."""
+    plain = html.unescape(re.sub(r"<[^>]*>", "", markdown_inline(markdown)))
+    plain = " ".join(plain.split())
+    match = re.match(r"(.+?[.?!])(?:\s|$)", plain)
+    sentence = match.group(1) if match else plain
+    if len(sentence) > most:
+        sentence = sentence[: sentence.rfind(" ", 0, most)].rstrip(",;:") + "…"
+    return sentence
 
 
 class Site:
@@ -859,6 +872,58 @@ class Site:
                 }
             )
         return {"claims": claims}
+
+    def argument_map(self, here: str) -> dict:
+        """The argument as a map: one box per claim, one arrow per `supports` entry, one
+        marker per objection hanging from its claim, laid out wide (layers) and narrow (a
+        column) by argmap.py; and the same relations as a list, for reading and listening."""
+        claims = self.p.argument["claims"]
+        kinds = self.vocab["claim_kind"]
+        shapes = [
+            argmap.Claim(
+                c["id"],
+                f"{n} · {kinds[c['kind']].title}",
+                c.get("title") or kinds[c["kind"]].title,
+                list(c.get("supports", [])),
+                [o["response"]["by"] for o in c.get("objections", [])],
+            )
+            for n, c in enumerate(claims, 1)
+        ]
+        supported_by: dict[str, list[str]] = {c["id"]: [] for c in claims}
+        for c in claims:
+            for target in c.get("supports", []):
+                supported_by[target].append(c["id"])
+        listed = []
+        for c in claims:
+            listed.append(
+                {
+                    **self.claim_link(here, c["id"]),
+                    "id": c["id"],
+                    "kind": kinds[c["kind"]],
+                    "supports": [self.claim_link(here, t) for t in c.get("supports", [])],
+                    "supported_by": [self.claim_link(here, s) for s in supported_by[c["id"]]],
+                    "objections": [
+                        {
+                            "id": o["id"],
+                            "href": href(here, url("argument"), o["id"]),
+                            "gist": first_sentence(self.readable(o["objection"])),
+                            "by": self.vocab["responder"][o["response"]["by"]],
+                        }
+                        for o in c.get("objections", [])
+                    ],
+                }
+            )
+        return {
+            "claims": listed,
+            "claims_by_id": {c["id"]: c for c in listed},
+            "wide": argmap.wide(shapes),
+            "narrow": argmap.narrow(shapes),
+            "counts": {
+                "claims": len(claims),
+                "supports": sum(len(c.get("supports", [])) for c in claims),
+                "objections": sum(len(c.get("objections", [])) for c in claims),
+            },
+        }
 
     def vocabulary(self, here: str) -> dict:
         """Every enumerated value with its label and meaning, as the schemas define them."""
