@@ -202,12 +202,19 @@
       return changed;
     }
 
+    // The legend counts every case, also those on other pages of a long comparison: each
+    // count moves by the difference the switched readings make to the rows shown here.
+    function rowsWith(test, key) {
+      return table.querySelectorAll("tbody tr[data-verdict-" + test + '="' + key + '"]').length;
+    }
+    var legend = Array.prototype.map.call(document.querySelectorAll("[data-ir-count]"), function (node) {
+      var parts = node.getAttribute("data-ir-count").split(":");
+      return { node: node, test: parts[0], key: parts[1], base: Number(node.textContent), coded: rowsWith(parts[0], parts[1]) };
+    });
+
     function recount() {
-      document.querySelectorAll("[data-ir-count]").forEach(function (node) {
-        var parts = node.getAttribute("data-ir-count").split(":");
-        node.textContent = String(
-          table.querySelectorAll("tbody tr[data-verdict-" + parts[0] + '="' + parts[1] + '"]').length
-        );
+      legend.forEach(function (item) {
+        item.node.textContent = String(item.base + rowsWith(item.test, item.key) - item.coded);
       });
     }
 
@@ -258,7 +265,18 @@
       announce(status, "Back to the site's coding: every verdict as coded.");
     });
 
-    table.querySelectorAll("[data-ir-whatif-toggle]").forEach(function (b) { b.hidden = false; });
+    // A switch in each contested marker (the markers themselves work without this script).
+    table.querySelectorAll("td[data-criterion] details.ir-contested").forEach(function (details) {
+      var key = details.closest("tr").getAttribute("data-case") + ":" +
+        details.closest("td").getAttribute("data-criterion");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "ir-whatif-toggle";
+      button.setAttribute("data-ir-whatif-toggle", key);
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = "Try this reading";
+      details.appendChild(button);
+    });
     bar.hidden = false;
     var touched = {};
     Object.keys(state).forEach(function (key) { touched[key.split(":")[0]] = true; });
