@@ -632,6 +632,12 @@ class _Checker:
             anchors[anchor] = dotted(path)
 
 
+def date_order(date: str) -> tuple[int, int, int]:
+    """A partial date as a sort key: '2001' before '2001-03' before '2001-03-12'."""
+    parts = [int(x) for x in date.split("-")]
+    return tuple(parts + [0] * (3 - len(parts)))
+
+
 def _date_key(text: str, as_late_as_possible: bool) -> tuple:
     parts = [int(x) for x in text.split("-")]
     pad = [12, 31] if as_late_as_possible else [1, 1]

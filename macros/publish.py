@@ -28,6 +28,7 @@ PARTS = (
     "perspectives",
     "bottom_line",
     "calibration",
+    "timeline",
 )
 
 
