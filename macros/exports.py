@@ -1,5 +1,5 @@
 """Data downloads built from the same data as the pages: /data/cases.json, /data/cases.csv,
-/data/cases/<id>.json (a small read-only API, one document per case), the JSON Schemas and a
+/data/events.csv (every dated event of every case, as on /timeline/), /data/cases/<id>.json (a small read-only API, one document per case), the JSON Schemas and a
 Frictionless datapackage.json. Plain Python; no MkDocs.
 
 Every document carries `schema_version` (of this export format; see EXPORT_CHANGES) and a
@@ -14,13 +14,19 @@ import json
 from pathlib import Path
 
 from . import derive
-from .model import Project
+from .model import Project, date_order
 from .schema import SCHEMA_DIR
 from .urls import download, url
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 # The export format's changelog, newest first: add a line whenever a field changes.
 EXPORT_CHANGES = [
+    (
+        "2.1.0",
+        "Dated events: `events` (date, kind, text, sources) in each case's document and in "
+        "cases.json, where a case has them; new file events.csv, one row per event in date "
+        "order (the events of /timeline/). Nothing removed or renamed.",
+    ),
     (
         "2.0.0",
         "Two verdicts per case: `verdicts.essay` (the essay's test) and `verdicts.site` "
@@ -101,6 +107,7 @@ def _summary(case_id: str, project: Project) -> dict:
         "region": case["region"],
         "forms": case["forms"],
         "coding": {c: e["value"] for c, e in case.get("coding", {}).items()},
+        "events": case.get("events", []),
         "verdicts": {
             t: (v or {}).get("concept", None) if v else None
             for t in derive.TESTS
@@ -154,6 +161,25 @@ def cases_csv(project: Project) -> str:
     return out.getvalue()
 
 
+EVENT_COLUMNS = ["date", "kind", "text", "case", "role", "sources"]
+
+
+def events_csv(project: Project) -> str:
+    """Every dated event of every case, one row each, in date order (a partial date before
+    the full dates it contains; then by case id): the events of /timeline/."""
+    rows = [
+        [e["date"], e["kind"], e["text"], case_id, case["role"], ";".join(e["sources"])]
+        for case_id, case in sorted(project.cases.items())
+        for e in case.get("events", [])
+    ]
+    rows.sort(key=lambda r: (date_order(r[0]), r[3]))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EVENT_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def _csv_schema(project: Project) -> dict:
     fields = []
     for name in csv_columns(project):
@@ -187,6 +213,7 @@ def exports(project: Project, schema_dir: Path = SCHEMA_DIR) -> dict[str, str]:
         }
     )
     files[download("cases-csv")] = cases_csv(project)
+    files[download("events-csv")] = events_csv(project)
     schemas = sorted(schema_dir.glob("*.schema.json"))
     for path in schemas:
         files[download("schema", path.name)] = path.read_text(encoding="utf-8")
@@ -209,6 +236,18 @@ def exports(project: Project, schema_dir: Path = SCHEMA_DIR) -> dict[str, str]:
                     "mediatype": "text/csv",
                     "encoding": "utf-8",
                     "schema": _csv_schema(project),
+                },
+                {
+                    "profile": "tabular-data-resource",
+                    "name": "events-csv",
+                    "path": "events.csv",
+                    "title": "Dated events of every case, one row each",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "schema": {
+                        "fields": [{"name": name, "type": "string"} for name in EVENT_COLUMNS],
+                    },
                 },
                 {
                     "profile": "data-resource",

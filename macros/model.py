@@ -408,6 +408,25 @@ class _Checker:
                 f"end {period['end']} is before start {period['start']} "
                 "(expected an end on or after the start)",
             )
+        self.check_events(case_id, case)
+
+    def check_events(self, case_id, case):
+        """An event belongs to its case: its date falls within the case's period (a partial
+        date counts when any part of it does). Its sources are checked by `walk`."""
+        period = case["period"]
+        start = _date_key(period["start"], False)
+        end = _date_key(period["end"], True) if "end" in period else None
+        shown = f"{period['start']} to {period.get('end', 'now (ongoing)')}"
+        for i, event in enumerate(case.get("events", [])):
+            date = event["date"]
+            if _date_key(date, True) < start or (end and _date_key(date, False) > end):
+                self.report(
+                    "case",
+                    case_id,
+                    ("events", i, "date"),
+                    f"{date} is outside the case's period {shown} (expected a date within "
+                    "it: an event outside it belongs to another case, or the period is wrong)",
+                )
 
     def check_constraint(self, case_id, case):
         """Evidence on willingness or constraint gets no verdict: it says what it bears on."""
@@ -676,6 +695,12 @@ def _path_back(graph: dict[str, list[str]], start: str, goal: str) -> list[str]:
                 seen.add(nxt)
                 stack.append((nxt, trail + [nxt]))
     return []
+
+
+def date_order(date: str) -> tuple[int, int, int]:
+    """A partial date as a sort key: '2001' before '2001-03' before '2001-03-12'."""
+    parts = [int(x) for x in date.split("-")]
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def _date_key(text: str, as_late_as_possible: bool) -> tuple:

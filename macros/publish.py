@@ -29,6 +29,7 @@ PARTS = (
     "perspectives",
     "bottom_line",
     "calibration",
+    "timeline",
 )
 
 

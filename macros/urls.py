@@ -15,6 +15,7 @@ PAGES = {
     "cases": "cases/",
     "case": "cases/{id}/",
     "comparison": "comparison/",
+    "timeline": "timeline/",
     "sources": "sources/",
     "about": "about/",
     "perspectives": "perspectives/",
@@ -36,6 +37,7 @@ def url(kind: str, entry_id: str = "") -> str:
 DOWNLOADS = {
     "cases-json": "data/cases.json",
     "cases-csv": "data/cases.csv",
+    "events-csv": "data/events.csv",
     "case-json": "data/cases/{id}.json",
     "schema": "data/schemas/{id}",
     "datapackage": "data/datapackage.json",

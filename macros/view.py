@@ -19,7 +19,7 @@ from pathlib import Path
 from . import argmap, derive, vocabulary
 from .bibliography import format_references, short_cite
 from .errors import DataError
-from .model import DATA_DIR, Project, load_project
+from .model import DATA_DIR, Project, date_order, load_project
 from .render import href, markdown_inline
 from .urls import url
 
@@ -370,6 +370,8 @@ class Site:
             "perspectives_href": href(here, url("perspectives")),
             "last_reviewed": case["last_reviewed"],
             "summary": [self.sourced(here, p) for p in case["summary"]],
+            "events": self.events(here, case_id),
+            "timeline_href": href(here, url("timeline")) + f"?case={case_id}",
             "essay_use": case["essay_use"],
             "fact_checks": [
                 {
@@ -923,6 +925,58 @@ class Site:
                 "supports": sum(len(c.get("supports", [])) for c in claims),
                 "objections": sum(len(c.get("objections", [])) for c in claims),
             },
+        }
+
+    def events(self, here: str, case_id: str) -> list[dict]:
+        """One case's dated events, in date order (a partial date before the full dates it
+        contains), each with its kind, its line, its sources and its place on /timeline/."""
+        case = self.p.cases[case_id]
+        numbered = sorted(
+            enumerate(case.get("events", []), 1), key=lambda ie: (date_order(ie[1]["date"]), ie[0])
+        )
+        return [
+            {
+                "id": f"{case_id}-{number}",
+                "date": event["date"],
+                "kind": self.vocab["event_kind"][event["kind"]],
+                "text": event["text"],
+                "sources": self.source_links(here, event["sources"]),
+                "timeline_href": href(here, url("timeline"), f"{case_id}-{number}"),
+            }
+            for number, event in numbered
+        ]
+
+    def timeline(self, here: str) -> dict:
+        """Every dated event of every case on one line of time: grouped by year, in date order
+        (then in the order of /cases/), each entry with its case, the case's role and the
+        event's kind, which the page's filters use. Only what occurs is offered as a filter."""
+        order = self.case_order()
+        entries = []
+        for position, case_id in enumerate(order):
+            case = self.p.cases[case_id]
+            for event in self.events(here, case_id):
+                event |= {
+                    "case": self.case_link(here, case_id),
+                    "case_id": case_id,
+                    "role": self.vocab["role"][case["role"]],
+                    "key": (date_order(event["date"]), position),
+                }
+                entries.append(event)
+        entries.sort(key=lambda e: e["key"])
+        years: dict[str, list[dict]] = {}
+        for entry in entries:
+            years.setdefault(entry["date"][:4], []).append(entry)
+        used = {e["case_id"] for e in entries}
+        return {
+            "years": [{"year": y, "events": events} for y, events in years.items()],
+            "count": len(entries),
+            "cases": [
+                {"id": c, "text": self.p.cases[c]["short_title"]} for c in order if c in used
+            ],
+            "roles": [t for t in self.vocab["role"].terms if any(e["role"] == t for e in entries)],
+            "kinds": [
+                t for t in self.vocab["event_kind"].terms if any(e["kind"] == t for e in entries)
+            ],
         }
 
     def vocabulary(self, here: str) -> dict:

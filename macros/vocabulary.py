@@ -21,6 +21,7 @@ VOCABULARIES = {
     "role": ("case", "role"),
     "form": ("case", "form"),
     "fact_check_status": ("case", "fact_check_status"),
+    "event_kind": ("case", "event_kind"),
     "claim_kind": ("argument", "claim_kind"),
     "responder": ("argument", "responder"),
     "test": ("common", "test"),

@@ -36,6 +36,7 @@ PAGE_KINDS = {
     "field-reference": "contribute/schema/",
     "cite": "cite/",
     "perspectives": "perspectives/",
+    "timeline": "timeline/",
 }
 
 
@@ -388,3 +389,93 @@ def test_the_home_page_gives_the_sites_answer_above_the_fold(visit, site, width,
     from macros.templates import date_text
 
     assert f"as of {date_text(view['date'])}".lower() in text.lower()  # the label is upper case
+
+
+# ----- issue 15: the timeline's filters -------------------------------------------------------
+
+
+def test_timeline_filters_work_by_keyboard_and_announce_the_count(visit, project):
+    v = visit("timeline/", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = v.page
+    events = page.locator(".ir-event")
+    total = sum(len(c.get("events", [])) for c in project.cases.values())
+    assert events.count() == total
+    status = page.locator("#timeline-status")
+    assert status.get_attribute("role") == "status"
+    assert status.get_attribute("aria-live") == "polite"
+    # The script shows the filters; by keyboard: focus the kind filter, choose "Vote".
+    kind = page.get_by_label("Kind of event")
+    assert kind.is_visible()
+    kind.focus()
+    votes = sum(
+        1 for c in project.cases.values() for e in c.get("events", []) if e["kind"] == "vote"
+    )
+    for _ in range(10):
+        if kind.input_value() == "vote":
+            break
+        page.keyboard.press("ArrowDown")
+    assert kind.input_value() == "vote"
+    status.filter(has_text=f"Showing {votes} of {total} events").wait_for(timeout=5000)
+    assert page.locator(".ir-event:visible").count() == votes
+    assert all(
+        k == "vote"
+        for k in page.locator(".ir-event:visible").evaluate_all(
+            "els => els.map(e => e.dataset.kind)"
+        )
+    )
+    # A year without a vote is hidden with its heading; the choice is kept in the address.
+    hidden_years = page.locator(".ir-timeline-year[hidden]").count()
+    assert hidden_years > 0
+    assert "kind=vote" in page.url
+    # Narrowed further to one case, then reset with the keyboard: everything is back.
+    case_id = next(
+        cid
+        for cid, c in project.cases.items()
+        if any(e["kind"] == "vote" for e in c.get("events", []))
+    )
+    page.get_by_label("Case", exact=True).select_option(case_id)
+    shown = sum(1 for e in project.cases[case_id]["events"] if e["kind"] == "vote")
+    status.filter(has_text=f"Showing {shown} of {total} events").wait_for(timeout=5000)
+    page.get_by_role("button", name="Show all").focus()
+    page.keyboard.press("Enter")
+    status.filter(has_text=f"{total} events from").wait_for(timeout=5000)
+    assert page.locator(".ir-event:visible").count() == total
+    assert "?" not in page.url
+    assert v.console_errors == []
+
+
+def test_timeline_opens_filtered_from_a_case_page_link(visit, project):
+    case_id = "syria-civil-war"
+    v = visit(f"cases/{case_id}/", viewport=DESKTOP)
+    v.page.get_by_role("link", name="This case's events on the timeline of all cases").click()
+    v.page.wait_for_load_state("load")
+    assert v.page.get_by_label("Case", exact=True).input_value() == case_id
+    assert v.page.locator(".ir-event:visible").count() == len(project.cases[case_id]["events"])
+
+
+def test_timeline_without_script_lists_every_event(browser, base_url, project):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(base_url + "timeline/")
+    total = sum(len(c.get("events", [])) for c in project.cases.values())
+    assert page.locator(".ir-event:visible").count() == total
+    assert not page.locator("#timeline-filters").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_filtered_timeline_has_no_accessibility_violations(visit, axe, scheme):
+    v = visit("timeline/?kind=vote", viewport=DESKTOP, color_scheme=scheme)
+    v.page.locator("#timeline-status").filter(has_text="Showing").wait_for(timeout=5000)
+    result = axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert [x["id"] for x in result.response["violations"]] == []
+
+
+def test_timeline_prints_without_its_filters(visit, tmp_path):
+    v = visit("timeline/", viewport=DESKTOP)
+    v.page.emulate_media(media="print")
+    assert not v.page.locator("#timeline-filters").is_visible()
+    assert v.page.locator(".ir-event").first.is_visible()
+    pdf = tmp_path / "timeline.pdf"
+    v.page.pdf(path=str(pdf))
+    assert pdf.stat().st_size > 10_000

@@ -67,6 +67,7 @@ def fill_template(path: Path, project, related: list[str]) -> None:
         return node
 
     fill(data)
+    data["events"][0]["date"], data["events"][0]["kind"] = "2025-03", "military"
     for criterion_id, criterion in project.criteria.items():
         data["coding"][criterion_id]["value"] = criterion["values"][0]["id"]
     out = io.StringIO()

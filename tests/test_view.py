@@ -6,6 +6,9 @@ them (render.release puts the held HTML back, as the build's hook does).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 
 import pytest
@@ -357,3 +360,106 @@ def test_comparison_rows_carry_what_the_filters_select(site, project):
             )
     offered = {v["key"] for v in view["filters"]["verdicts"]["site"]}
     assert {row["verdict_keys"]["site"] for row in view["rows"]} <= offered
+
+
+# ----- issue 15: the timeline -------------------------------------------------------------
+
+
+def _events_on_the_page(html: str) -> list[tuple[str, str, str, str, str]]:
+    """(case, role, kind, date, line) of every event the timeline page lists, in page order."""
+    return [
+        (case, role, kind, date, " ".join(text.split()))
+        for case, role, kind, date, text in re.findall(
+            r'<li id="[^"]+" class="ir-event" data-case="([^"]+)" data-role="([^"]+)" '
+            r'data-kind="([^"]+)">\s*<p class="ir-event__when"><time datetime="([^"]+)">.*?'
+            r'<p class="ir-event__text">(.*?)</p>',
+            html,
+            flags=re.S,
+        )
+    ]
+
+
+def test_timeline_has_one_entry_per_case_event(site):
+    """One to one: every event of every case file is on /timeline/ once, and nothing else."""
+    html = page_html(publish.part(site, "timeline", url("timeline")))
+    shown = _events_on_the_page(html)
+    expected = [
+        (case_id, case["role"], e["kind"], e["date"], str(escape(e["text"])))
+        for case_id, case in site.p.cases.items()
+        for e in case.get("events", [])
+    ]
+    assert expected, "the real data has events"
+    assert sorted(shown) == sorted(expected)
+    assert len(set(re.findall(r'<li id="([^"]+)" class="ir-event"', html))) == len(expected)
+
+
+def test_timeline_is_in_date_order_grouped_by_year(site):
+    html = page_html(publish.part(site, "timeline", url("timeline")))
+    dates = [d for _, _, _, d, _ in _events_on_the_page(html)]
+
+    def key(d: str) -> tuple:
+        return tuple(int(x) for x in d.split("-")) + (0,) * (3 - len(d.split("-")))
+
+    assert dates == sorted(dates, key=key)
+    years = re.findall(r'<section class="ir-timeline-year" data-year="(\d{4})"', html)
+    assert years == sorted(set(d[:4] for d in dates))
+    for year, body in re.findall(
+        r'data-year="(\d{4})".*?>(.*?)</section>', html, flags=re.S
+    ):  # each year's section holds that year's events only
+        assert set(re.findall(r'<time datetime="(\d{4})', body)) == {year}
+
+
+def test_timeline_partial_dates_come_first_and_read_as_written(minimal_site):
+    view = minimal_site.timeline(url("timeline"))
+    [y1997, y2016] = view["years"]
+    assert [(e["date"], e["case_id"]) for e in y1997["events"]] == [
+        ("1997", "first-case"),
+        ("1997-06-27", "first-case"),
+    ]
+    assert [e["date"] for e in y2016["events"]] == ["2016-06"]
+    html = page_html(publish.part(minimal_site, "timeline", url("timeline")))
+    assert '<time datetime="1997-06-27">27 June 1997</time>' in html
+    assert '<time datetime="2016-06">June 2016</time>' in html
+    # Each entry links to its case and to its sources in the bibliography.
+    assert '<a href="../cases/first-case/">First case</a>' in html
+    assert '<a href="../sources/#test-book">' in html
+
+
+def test_timeline_filters_offer_what_occurs_and_stay_hidden_without_script(minimal_site):
+    view = minimal_site.timeline(url("timeline"))
+    assert [c["id"] for c in view["cases"]] == ["first-case", "second-case"]
+    assert [r.value for r in view["roles"]] == ["essay-case", "counter-evidence"]
+    assert [k.value for k in view["kinds"]] == ["agreement", "military", "vote"]
+    html = page_html(publish.part(minimal_site, "timeline", url("timeline")))
+    form = re.search(r"<form[^>]*>", html).group(0)
+    assert 'id="timeline-filters"' in form and " hidden" in form
+    for name in ("case", "role", "kind"):
+        assert f'<label for="timeline-{name}">' in html
+        assert f'<select id="timeline-{name}" name="{name}" data-filter="{name}">' in html
+    assert re.search(r'<p [^>]*role="status" aria-live="polite"[^>]*>3 events from 2 cases', html)
+    assert '<option value="vote">Vote</option>' in html
+    for event in re.findall(r'<li id="[^"]+" class="ir-event"[^>]*>', html):
+        assert re.search(r'data-case="[a-z0-9-]+" data-role="[a-z-]+" data-kind="[a-z]+"', event)
+
+
+def test_case_page_lists_its_own_events_linking_to_the_timeline(minimal_site):
+    html = page_html(publish.case_page(minimal_site, "first-case"))
+    section = html.split("{#timeline}", 1)[1].split("\n## ", 1)[0]
+    assert section.index("1997</time>") < section.index("27 June 1997</time>")
+    assert "An agreement is signed." in section
+    assert '<a href="../../timeline/?case=first-case">' in section
+
+
+def test_events_are_in_the_exports(project):
+    from macros import exports
+
+    files = exports.exports(project)
+    rows = list(csv.DictReader(io.StringIO(files["data/events.csv"])))
+    assert len(rows) == sum(len(c.get("events", [])) for c in project.cases.values())
+    assert {r["case"] for r in rows} == {c for c, x in project.cases.items() if x.get("events")}
+    listing = json.loads(files["data/cases.json"])
+    for summary in listing["cases"]:
+        assert summary["events"] == project.cases[summary["id"]].get("events", [])
+        own = json.loads(files[f"data/cases/{summary['id']}.json"])
+        assert own.get("events", []) == summary["events"]
+    assert exports.EXPORT_CHANGES[0][0] == exports.SCHEMA_VERSION == "2.1.0"
