@@ -11,6 +11,7 @@ import re
 import pytest
 from jinja2 import UndefinedError
 from markupsafe import escape
+from mkdocs.utils.meta import get_data
 
 from conftest import FIXTURES, overlay
 from macros import citation, contribute, publish, templates
@@ -33,7 +34,9 @@ def page_html(markdown: str) -> str:
 
 def test_case_page_shows_the_case_with_schema_labels(minimal_site):
     page = publish.case_page(minimal_site, "first-case")
-    assert page.startswith("---\ntitle: First case\nrender_macros: false\n")
+    body, front = get_data(page)
+    assert front["title"] == "First case" and front["render_macros"] is False
+    assert page.startswith("---\n") and "\n---\n\n" in page
     assert "\n# The first case {#case-title}\n" in page
     assert "\n## How the essay uses it {#essay-use}\n" in page
     html = page_html(page)
@@ -256,8 +259,8 @@ def test_case_pages_go_up_and_along_in_the_cases_index_order(site):
     assert nav["prev"] is None and nav["next"]["href"] == f"../{second}/"
     assert site.page_nav("case", second)["prev"]["href"] == f"../{first}/"
     assert site.page_nav("case", order[-1])["next"] is None
-    front = publish.case_page(site, first).split("---\n")[1]
-    assert "page_nav:" in front
+    front = get_data(publish.case_page(site, first))[1]
+    assert front["page_nav"] == nav
 
 
 @pytest.mark.slow  # formats every real source
