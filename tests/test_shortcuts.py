@@ -13,7 +13,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from macros import bibliography, render
+from macros import bibliography, render, schema
 from macros.publish import front_matter
 
 
@@ -174,3 +174,77 @@ def test_remembered_style_lookups_give_what_citeproc_gives(project, monkeypatch)
         monkeypatch.setattr(cls, name, original)
     assert not getattr(model.CitationStylesElement.xpath_search, "_memoised", False)
     assert run() == remembered
+
+
+# ----- the quick yes for valid data files (schema.quick_check) ---------------------------
+
+
+def _jsonschema_finds_nothing(kind: str, data) -> bool:
+    return not any(True for _ in schema.validator(kind).iter_errors(data))
+
+
+def test_quick_check_handles_every_schema_and_agrees_on_the_real_data(project):
+    for kind in schema.KINDS:
+        assert schema.quick_check(kind) is not None, kind
+    for (kind, _), doc in project.docs.items():
+        assert schema.quick_check(kind)(doc.data) == _jsonschema_finds_nothing(kind, doc.data)
+
+
+ODD_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False, width=16)
+    | st.sampled_from(["", "x", "syria-civil-war", "essay", "1997-02-30", "2001-09", "[" * 60])
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+
+
+def _paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, path + (i,))
+
+
+def _replaced(node, path, value):
+    if not path:
+        return value
+    copy = dict(node) if isinstance(node, dict) else list(node)
+    copy[path[0]] = _replaced(node[path[0]], path[1:], value)
+    return copy
+
+
+def _dropped(node, path):
+    copy = dict(node) if isinstance(node, dict) else list(node)
+    if len(path) == 1:
+        del copy[path[0]]
+    else:
+        copy[path[0]] = _dropped(node[path[0]], path[1:])
+    return copy
+
+
+@settings(deadline=None)
+@given(st.data())
+def test_quick_check_never_passes_a_file_jsonschema_rejects(project, data):
+    kind, entry = data.draw(
+        st.sampled_from(
+            [("case", c) for c in sorted(project.cases)[:6]]
+            + [("source", s) for s in sorted(project.sources)[:3]]
+            + [("concept", c) for c in sorted(project.concepts)[:2]]
+            + [("criterion", c) for c in sorted(project.criteria)[:2]]
+        )
+    )
+    document = project.docs[(kind, entry)].data
+    path = data.draw(st.sampled_from(list(_paths(document))))
+    if path and data.draw(st.booleans()):
+        mutated = _dropped(document, path)
+    else:
+        mutated = _replaced(document, path, data.draw(ODD_VALUES))
+    if schema.quick_check(kind)(mutated):
+        assert _jsonschema_finds_nothing(kind, mutated), (path, mutated)
