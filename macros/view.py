@@ -393,6 +393,19 @@ class Site:
             "page_sources": self.page_sources(here, derive.sources_in(case)),
         }
 
+    # A concept page lists cases by name up to this many in one place; beyond it, it gives
+    # their number and a link to the page listing them (/criteria/, /cases/), so that the page
+    # stays small however many cases there are.
+    LIST_LIMIT = 40
+
+    def _case_list(self, here: str, case_ids: list[str], full_list: str) -> dict:
+        shown = case_ids if len(case_ids) <= self.LIST_LIMIT else []
+        return {
+            "links": [self.case_link(here, cid) for cid in shown],
+            "count": len(case_ids),
+            "elsewhere": "" if shown or not case_ids else full_list,
+        }
+
     def concept_page(self, concept_id: str) -> dict:
         """View of /concepts/<id>/."""
         here = url("concept", concept_id)
@@ -404,15 +417,21 @@ class Site:
             for case_id, case in self.p.cases.items():
                 entry = case.get("coding", {}).get(criterion_id)
                 if entry is not None:
-                    hit = entry["value"] == profile[criterion_id]
-                    (meets if hit else fails).append(self.case_link(here, case_id))
+                    (meets if entry["value"] == profile[criterion_id] else fails).append(case_id)
             criteria.append(
                 {
                     "criterion": self.criterion_link(here, criterion_id),
                     "question": criterion["question"],
                     "value": self.value_label(criterion_id, profile[criterion_id]),
-                    "meets": meets,
-                    "fails": fails,
+                    # Beyond LIST_LIMIT cases a count and a link to the list on /criteria/
+                    "meets": self._case_list(
+                        here,
+                        meets,
+                        href(here, url("criteria"), f"{criterion_id}--{profile[criterion_id]}"),
+                    ),
+                    "fails": self._case_list(
+                        here, fails, href(here, url("criteria"), criterion_id)
+                    ),
                 }
             )
         definition = concept.get("essay_definition")
@@ -429,11 +448,15 @@ class Site:
                 {
                     "test": self.vocab["test"][t],
                     "applies": concept["test"] == "essay" or t == "site",
-                    "cases": [
-                        self.case_link(here, cid)
-                        for cid, v in self.verdicts[t].items()
-                        if v is not None and v.concept == concept_id
-                    ],
+                    "cases": self._case_list(
+                        here,
+                        [
+                            cid
+                            for cid, v in self.verdicts[t].items()
+                            if v is not None and v.concept == concept_id
+                        ],
+                        href(here, url("cases")),
+                    ),
                 }
                 for t in derive.TESTS
             ],

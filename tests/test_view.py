@@ -322,3 +322,18 @@ def test_the_home_pages_answer_is_computed_from_both_tests(site):
     assert f"{coded} Iran-Russia cases coded on this site's extended test" in " ".join(html.split())
     essay = view["essay_cases"]
     assert f"its {essay['total']} cases come out as" in " ".join(html.split())
+
+
+def test_concept_page_gives_counts_and_where_listed_beyond_the_limit(site, monkeypatch):
+    full = site.concept_page("strategic-cooperation")
+    meets = full["criteria"][0]["meets"]
+    assert meets["links"] and meets["count"] == len(meets["links"]) and not meets["elsewhere"]
+    monkeypatch.setattr(type(site), "LIST_LIMIT", 1)
+    page = site.concept_page("strategic-cooperation")
+    crowded = [c["meets"] for c in page["criteria"] if c["meets"]["count"] > 1]
+    assert crowded and all(not m["links"] and m["elsewhere"] for m in crowded)
+    first = page["criteria"][0]
+    assert first["meets"]["elsewhere"].startswith("../../criteria/#")
+    html = page_html(publish.concept_page(site, "strategic-cooperation"))
+    assert ' cases, <a href="../../criteria/#' in html
+    assert "listed in the cases index</a>" in html
