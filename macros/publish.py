@@ -12,7 +12,7 @@ import re
 import yaml
 
 from .render import page_markdown, text
-from .templates import render_template
+from .templates import letter_title, render_template
 from .urls import doc_path
 from .view import Site
 
@@ -82,6 +82,19 @@ def concept_page(site: Site, concept_id: str) -> str:
     return front_matter(meta) + page_markdown(html)
 
 
+def sources_page(site: Site, letter: str) -> str:
+    title = "Sources: " + letter_title(letter)
+    meta = {
+        "title": text(title),
+        "render_macros": False,
+        "description": text(f"{title}: the entries of the bibliography under this letter."),
+        "toc_depth": 2,
+        "page_nav": site.letter_nav(letter),
+    }
+    html = render_template("pages/sources.html", **site.sources_page(letter))
+    return front_matter(meta) + page_markdown(html)
+
+
 def generated_pages(site: Site) -> dict[str, str]:
     """{docs-relative path: Markdown} for every page made from data files."""
     pages = {doc_path("case", case_id): case_page(site, case_id) for case_id in site.p.cases}
@@ -89,6 +102,12 @@ def generated_pages(site: Site) -> dict[str, str]:
         {
             doc_path("concept", concept_id): concept_page(site, concept_id)
             for concept_id in site.p.concepts
+        }
+    )
+    pages.update(
+        {
+            doc_path("sources-letter", letter): sources_page(site, letter)
+            for letter in site.letters()
         }
     )
     return pages

@@ -16,10 +16,11 @@ from functools import cached_property
 from pathlib import Path
 
 from . import derive, vocabulary
-from .bibliography import format_references, short_cite
+from .bibliography import format_references, short_cite, sort_key
 from .errors import DataError
 from .model import DATA_DIR, Project, load_project
 from .render import href
+from .templates import letter_title
 from .urls import url
 
 
@@ -121,8 +122,22 @@ class Site:
 
     # ----- small pieces -------------------------------------------------------------------
 
+    @cached_property
+    def source_letters(self) -> dict[str, str]:
+        """{source id: the bibliography page it is on}: one page per initial letter of its
+        entry in APA order ('a'...'z'), 'other' for any other initial. /sources/ lists them
+        all, with the anchors (/sources/#<id>) that were the entries' first addresses."""
+        letters = {}
+        for source_id, source in self.p.sources.items():
+            initial = sort_key(source)[0][:1]
+            letters[source_id] = initial if "a" <= initial <= "z" else "other"
+        return letters
+
+    def source_href(self, here: str, source_id: str) -> str:
+        return href(here, url("sources-letter", self.source_letters[source_id]), source_id)
+
     def source_links(self, here: str, ids: list[str]) -> list[Link]:
-        return [Link(href(here, url("sources"), s), short_cite(self.p.sources[s])) for s in ids]
+        return [Link(self.source_href(here, s), short_cite(self.p.sources[s])) for s in ids]
 
     def sourced(self, here: str, item: dict) -> dict:
         return {"text": item["text"], "sources": self.source_links(here, item["sources"])}
@@ -626,25 +641,66 @@ class Site:
             "note": source.get("note") and self.readable(source["note"]),
         }
 
+    def letters(self) -> list[str]:
+        """The bibliography's pages, in order: 'a'...'z' as used, then 'other'."""
+        used = set(self.source_letters.values())
+        return sorted(used - {"other"}) + (["other"] if "other" in used else [])
+
     def bibliography(self, here: str) -> dict:
-        """Every source in the style's order, and the same sources grouped by kind
-        (SOURCE_GROUPS, in that order; a type no group names goes to 'other')."""
+        """/sources/: every source in the style's order, by initial letter, each with the
+        anchor it has always had (/sources/#<id>) and a link to its entry on its letter's
+        page."""
+        by_letter: dict[str, list] = {letter: [] for letter in self.letters()}
+        for source_id in sorted(
+            self.p.sources, key=lambda sid: (sort_key(self.p.sources[sid]), sid)
+        ):
+            by_letter[self.source_letters[source_id]].append(
+                {
+                    "id": source_id,
+                    "short": short_cite(self.p.sources[source_id]),
+                    "title": self.p.sources[source_id]["title"],
+                    "href": self.source_href(here, source_id),
+                }
+            )
+        return {
+            "letters": [
+                {
+                    "key": letter,
+                    "href": href(here, url("sources-letter", letter)),
+                    "sources": entries,
+                }
+                for letter, entries in by_letter.items()
+            ],
+            "total": len(self.p.sources),
+        }
+
+    def sources_page(self, letter: str) -> dict:
+        """View of /sources/<letter>/: the sources of one initial letter grouped by kind
+        (SOURCE_GROUPS, in that order; a type no group names goes to 'other'), each group
+        in the style's order, each source with the places that cite it."""
+        here = url("sources-letter", letter)
         entries = []
         for source_id in self.references:
+            if self.source_letters[source_id] != letter:
+                continue
+            cited = []
+            for c in self.index.citations.get(source_id, []):
+                target = (
+                    self.source_href(here, c.anchor)
+                    if c.kind == "source"
+                    else href(here, c.url, c.anchor)
+                )
+                name = (
+                    short_cite(self.p.sources[c.name])
+                    if c.kind == "source" and c.name in self.p.sources
+                    else c.name
+                )
+                cited.append({"kind": c.kind, "name": name, "href": target})
             entries.append(
                 {
                     **self.source_view(source_id),
                     "short": short_cite(self.p.sources[source_id]),
-                    "cited": [
-                        {
-                            "kind": c.kind,
-                            "name": short_cite(self.p.sources[c.name])
-                            if c.kind == "source" and c.name in self.p.sources
-                            else c.name,
-                            "href": href(here, c.url, c.anchor),
-                        }
-                        for c in self.index.citations.get(source_id, [])
-                    ],
+                    "cited": cited,
                 }
             )
         group_of = {t: key for key, types in SOURCE_GROUPS for t in types}
@@ -652,8 +708,36 @@ class Site:
         for entry in entries:
             groups[group_of.get(self.p.sources[entry["id"]]["type"], "other")].append(entry)
         return {
+            "letter": letter,
             "sources": entries,
             "groups": [{"key": k, "sources": v} for k, v in groups.items() if v],
+            "index_href": href(here, url("sources")),
+        }
+
+    def letter_nav(self, letter: str) -> dict:
+        """The way up and along for a letter page of the bibliography (see page_nav)."""
+        here = url("sources-letter", letter)
+        order = self.letters()
+        position = order.index(letter)
+
+        def along(i):
+            if not 0 <= i < len(order):
+                return None
+            return {
+                "href": href(here, url("sources-letter", order[i])),
+                "text": letter_title(order[i]),
+            }
+
+        return {
+            "up": [
+                {"href": href(here, url("home")), "text": "Home"},
+                {"href": href(here, url("sources")), "text": "Sources"},
+            ],
+            "noun": "letter",
+            "position": position + 1,
+            "count": len(order),
+            "prev": along(position - 1),
+            "next": along(position + 1),
         }
 
     def reference(self, here: str, source_id: str) -> dict:

@@ -48,7 +48,7 @@ def test_case_page_shows_the_case_with_schema_labels(minimal_site):
         '<a href="../../argument/#first-claim">Claim 1</a> <span class="ir-kind">Definition</span>'
         in html
     )
-    assert 'href="../../sources/#test-book"' in html
+    assert 'href="../../sources/t/#test-book"' in html
 
 
 def test_concept_page_lists_cases_meeting_and_failing(minimal_site):
@@ -119,7 +119,8 @@ def test_number_word(number, word):
 
 def test_every_template_is_used():
     used = {f"parts/{name}.html" for name in publish.PARTS}
-    used |= {"pages/case.html", "pages/concept.html", "_macros.html", *contribute.TEMPLATES}
+    used |= {"pages/case.html", "pages/concept.html", "pages/sources.html", "_macros.html"}
+    used |= set(contribute.TEMPLATES)
     used |= set(citation.TEMPLATES)
     found = {
         str(p.relative_to(templates.TEMPLATE_DIR)) for p in templates.TEMPLATE_DIR.rglob("*.html")
@@ -264,18 +265,33 @@ def test_case_pages_go_up_and_along_in_the_cases_index_order(site):
 
 
 @pytest.mark.slow  # formats every real source
-def test_bibliography_groups_hold_every_source_once(site):
-    view = site.bibliography(url("sources"))
-    grouped = [s["id"] for g in view["groups"] for s in g["sources"]]
+def test_bibliography_pages_hold_every_source_once(site):
+    index = site.bibliography(url("sources"))
+    listed = [s["id"] for letter in index["letters"] for s in letter["sources"]]
+    assert sorted(listed) == sorted(site.p.sources) and index["total"] == len(listed)
+    grouped = [
+        s["id"]
+        for letter in site.letters()
+        for g in site.sources_page(letter)["groups"]
+        for s in g["sources"]
+    ]
     assert sorted(grouped) == sorted(site.p.sources)
-    assert len(view["groups"]) >= 3
+    assert len(site.letters()) >= 20 and site.letters()[0] == "a"
 
 
 @pytest.mark.slow  # formats every real source
 def test_cited_on_names_a_source_by_its_short_citation_not_its_id(site):
-    view = site.bibliography(url("sources"))
-    names = [c["name"] for s in view["sources"] for c in s["cited"] if c["kind"] == "source"]
+    cited = [
+        c
+        for letter in site.letters()
+        for s in site.sources_page(letter)["sources"]
+        for c in s["cited"]
+        if c["kind"] == "source"
+    ]
+    names = [c["name"] for c in cited]
     assert names and not set(names) & set(site.p.sources)
+    # a note citing another source links to that source's letter page
+    assert all(re.match(r"\.\./[a-z]+/#", c["href"]) for c in cited), cited[:3]
 
 
 def test_claim_links_say_what_the_claim_claims(site):
