@@ -415,6 +415,9 @@ def markdown_report(results: dict) -> str:
                 f"{row['best-practices']} | {row['seo']} | {row['transfer_kb']} | "
                 f"{row['requests']} | {', '.join(row['other_hosts']) or 'none'} |"
             )
+    notes = BENCH / "NOTES.md"  # written by hand: profiles, what was tried, what is left
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     m = results["machine"]
     lines += [
         "",
