@@ -7,6 +7,9 @@ beside a floor measured in the same run, so the ratios hold on any machine:
   real case files under new ids), each against a plain Material build (same theme settings, no
   macros, no hooks) of the same number of static pages holding the same article HTML;
 - `macros check` on the same data sets;
+- wall time and CPU time (user + system) of every build: the machine may be shared, and
+  wall time grows with its load (the load average is recorded beside each size);
+- the time `mkdocs serve` takes to rebuild the real site after an edit to one case file;
 - page weight per page type, and Lighthouse 12.2.3 (mobile preset, median of three runs) on
   Debian's Chromium, with the site served gzip-compressed as a static host serves it.
 
@@ -43,6 +46,7 @@ PAGE_TYPES = {
     "comparison": "comparison/",
     "cases index": "cases/",
     "sources": "sources/",
+    "sources letter": "sources/t/",
     "argument": "argument/",
 }
 LIGHTHOUSE_PAGES = ("home", "case", "comparison", "concept")
@@ -50,8 +54,13 @@ LIGHTHOUSE = "lighthouse@12.2.3"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time in seconds and peak memory (MB) of one command; fails loudly."""
+CPU_TIMES: dict[str, list[float]] = {}  # command kind -> CPU seconds of each run
+
+
+def run(cmd: list[str], cwd: Path, kind: str = "") -> tuple[float, int]:
+    """Wall time in seconds and peak memory (MB) of one command; fails loudly. Its CPU time
+    (user + system) is kept under `kind`: on a machine shared with other work, wall time
+    grows with the load, CPU time much less."""
     started = time.perf_counter()
     process = subprocess.Popen(
         cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -61,13 +70,69 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{stderr}")
+    if kind:
+        CPU_TIMES.setdefault(kind, []).append(usage.ru_utime + usage.ru_stime)
     return elapsed, usage.ru_maxrss // 1024
 
 
-def build(project: Path, site_dir: Path) -> tuple[float, int]:
+def build(project: Path, site_dir: Path, kind: str = "") -> tuple[float, int]:
     return run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site_dir)], project
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site_dir)],
+        project,
+        kind,
     )
+
+
+def serve_rebuild(project: Path, runs: int) -> float:
+    """Seconds from saving an edit to one case file to `mkdocs serve` having rebuilt the site
+    (its "Reloading browsers" line), median of `runs` edits."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[tuple[float, str]] = []
+
+    def read():
+        for line in process.stderr:
+            lines.append((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(text: str, after: int, timeout: float = 300) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for stamp, line in lines[after:]:
+                if text in line:
+                    return stamp
+            time.sleep(0.05)
+        shown = "".join(line for _, line in lines)
+        raise SystemExit(f"mkdocs serve did not print {text!r}:\n{shown}")
+
+    case = project / "data" / "cases" / "syria-civil-war.yml"
+    original = case.read_text(encoding="utf-8")
+    times = []
+    try:
+        wait_for("Serving on", 0)
+        for i in range(runs):
+            time.sleep(1.5)  # past the watcher's debounce of the previous event
+            mark = len(lines)
+            saved = time.perf_counter()
+            case.write_text(original + f"# bench edit {i}\n", encoding="utf-8")
+            times.append(wait_for("Reloading browsers", mark) - saved)
+    finally:
+        case.write_text(original, encoding="utf-8")
+        process.terminate()
+        process.wait(timeout=30)
+    return round(statistics.median(times), 2)
 
 
 def copy_repo(dest: Path, extra_cases: int) -> Path:
@@ -151,12 +216,19 @@ def measure_size(extra: int, runs: int, tmp: Path) -> dict:
     cases = len(list((repo / "data" / "cases").glob("*.yml")))
     check_times = [run([sys.executable, "-m", "macros", "check"], repo)[0] for _ in range(runs)]
     site = tmp / f"site-{extra}"
-    builds = [build(repo, site) for _ in range(runs)]
+    CPU_TIMES.clear()
+    builds = [build(repo, site, "ours") for _ in range(runs)]
     floor = floor_project(site, repo, tmp / f"floor-{extra}")
-    floors = [build(floor, tmp / f"floor-site-{extra}") for _ in range(runs)]
+    floors = [build(floor, tmp / f"floor-site-{extra}", "floor") for _ in range(runs)]
     ours_time = statistics.median(t for t, _ in builds)
     floor_time = statistics.median(t for t, _ in floors)
+    ours_cpu = statistics.median(CPU_TIMES["ours"])
+    floor_cpu = statistics.median(CPU_TIMES["floor"])
     return {
+        "build_cpu_s": round(ours_cpu, 2),
+        "floor_cpu_s": round(floor_cpu, 2),
+        "cpu_ratio": round(ours_cpu / floor_cpu, 2),
+        "load_average": os.getloadavg()[0],
         "extra_cases": extra,
         "cases": cases,
         "pages": sum(1 for _ in site.rglob("index.html")),
@@ -293,17 +365,25 @@ def markdown_report(results: dict) -> str:
         "Times are medians; the floor is a plain Material build of the same pages, "
         "measured in the same run.",
         "",
-        "| cases | pages | build (s) | floor (s) | ours/floor | peak MB | check (s) | "
-        "largest case page (KB) | largest concept page (KB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| cases | pages | build (s) | floor (s) | ours/floor | build CPU (s) | floor CPU (s) "
+        "| ours/floor CPU | peak MB | check (s) | largest case page (KB) | "
+        "largest concept page (KB) | load average |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["sizes"]:
         lines.append(
             f"| {row['cases']} | {row['pages']} | {row['build_s']} | {row['floor_s']} | "
-            f"{row['ratio']} | {row['peak_mb']} | {row['check_s']} | "
+            f"{row['ratio']} | {row.get('build_cpu_s', '')} | {row.get('floor_cpu_s', '')} | "
+            f"{row.get('cpu_ratio', '')} | {row['peak_mb']} | {row['check_s']} | "
             f"{row['largest_case_page'] / 1024:.0f} | "
-            f"{row['largest_concept_page'] / 1024:.0f} |"
+            f"{row['largest_concept_page'] / 1024:.0f} | {row.get('load_average', 0):.1f} |"
         )
+    if results.get("serve_rebuild_s") is not None:
+        lines += [
+            "",
+            f"`mkdocs serve`, real site: {results['serve_rebuild_s']} s from saving an edit to "
+            "one case file to the rebuilt site (median of 3 edits).",
+        ]
     if results.get("growth"):
         lines += ["", f"Growth: {results['growth']}"]
     lines += [
@@ -335,6 +415,9 @@ def markdown_report(results: dict) -> str:
                 f"{row['best-practices']} | {row['seo']} | {row['transfer_kb']} | "
                 f"{row['requests']} | {', '.join(row['other_hosts']) or 'none'} |"
             )
+    notes = BENCH / "NOTES.md"  # written by hand: profiles, what was tried, what is left
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     m = results["machine"]
     lines += [
         "",
@@ -360,6 +443,8 @@ def main(argv=None) -> int:
             runs = args.runs if extra < 1000 else 1
             print(f"bench: real data + {extra} synthetic cases ({runs} run(s))...", flush=True)
             results["sizes"].append(measure_size(extra, runs, Path(tmp)))
+        print("bench: mkdocs serve, rebuild after an edit to one case file...", flush=True)
+        results["serve_rebuild_s"] = serve_rebuild(copy_repo(Path(tmp) / "serve", 0), 3)
         by_extra = {r["extra_cases"]: r for r in results["sizes"]}
         if 100 in by_extra and 1000 in by_extra and 10 in by_extra:
             small = (by_extra[100]["build_s"] - by_extra[10]["build_s"]) / 90

@@ -141,9 +141,13 @@ def _examples(kind: str, entries: list, schema_dir: Path) -> dict[str, object]:
     """The first value the data has for each field path (paths as on the page)."""
     found: dict[str, object] = {}
     root = _read(schema_dir / f"{kind}.schema.json")
+    merged: dict[tuple, tuple] = {}  # each schema node is resolved once, not once per entry
 
     def walk(node, file, value, path):
-        node, file, _ = _merged(node, file, schema_dir)
+        key = (id(node), file)
+        if key not in merged:
+            merged[key] = _merged(node, file, schema_dir)
+        node, file, _ = merged[key]
         if path:
             found.setdefault(path, value)
         if isinstance(value, dict):

@@ -32,10 +32,12 @@ from macros.view import get_site
 logging.getLogger("mkdocs.plugins.mkdocs_macros.util").setLevel(logging.WARNING)
 
 
-def site_or_abort():
-    """The loaded site, or a clean MkDocs abort listing every data problem (no traceback)."""
+def site_or_abort(recheck: bool = False):
+    """The loaded site, or a clean MkDocs abort listing every data problem (no traceback).
+    The data files are looked at again only when `recheck` is set: once per build, in
+    on_config (`mkdocs serve` loads the configuration again before each rebuild)."""
     try:
-        return get_site()
+        return get_site(recheck=recheck)
     except DataError as error:
         raise Abort("Invalid data, nothing was built:\n" + error.report()) from None
 
@@ -73,7 +75,7 @@ def define_env(env):
 
 @event_priority(100)  # before mike's on_config, which moves site_url to the /latest/ alias
 def on_config(config):
-    site_or_abort()
+    site_or_abort(recheck=True)
     # The citation record (citation.py) is read once, with the site's root address as
     # configured and, when mike builds a release, the version it releases.
     release = os.environ.get("MIKE_DOCS_VERSION", "")

@@ -88,6 +88,11 @@ _MONTHS = [
 ]
 
 
+def letter_title(letter: str) -> str:
+    """'A' for the page of sources under a, 'Other' for those under any other initial."""
+    return "Other" if letter == "other" else letter.upper()
+
+
 def date_text(value: str) -> str:
     """A date as people write it: '2024-12-08' -> '8 December 2024', '2011-03' -> 'March
     2011', '2011' -> '2011'. Anything else is returned as it is."""
@@ -111,6 +116,7 @@ def _environment() -> Environment:
     )
     env.filters["markdown"] = markdown
     env.filters["number_word"] = number_word
+    env.filters["letter_title"] = letter_title
     env.filters["date_text"] = date_text
     env.filters["long_date"] = date_text  # the same filter under the name the citation box uses
     env.filters["json_script"] = json_script

@@ -17,12 +17,13 @@ PAGES = {
     "comparison": "comparison/",
     "timeline": "timeline/",
     "sources": "sources/",
+    "sources-letter": "sources/{id}/",
     "about": "about/",
     "perspectives": "perspectives/",
     "cite": "cite/",
 }
 # Page kinds written from data (one page per entry); the others are hand-written in docs/.
-GENERATED = ("case", "concept")
+GENERATED = ("case", "concept", "sources-letter")
 
 
 def url(kind: str, entry_id: str = "") -> str:

@@ -17,10 +17,11 @@ from functools import cached_property
 from pathlib import Path
 
 from . import argmap, derive, vocabulary
-from .bibliography import format_references, short_cite
+from .bibliography import format_references, short_cite, sort_key
 from .errors import DataError
 from .model import DATA_DIR, Project, date_order, load_project
 from .render import href, markdown_inline
+from .templates import letter_title
 from .urls import url
 
 
@@ -91,27 +92,39 @@ class Site:
         return format_references(self.p.sources)
 
     @cached_property
-    def _id_names(self) -> tuple[re.Pattern, dict[str, str]]:
+    def _id_names(self) -> dict[str, str]:
         names = {sid: short_cite(s) for sid, s in self.p.sources.items()}
         names |= {cid: c["title"] for cid, c in self.p.criteria.items()}
         names |= {cid: c["title"] for cid, c in self.p.concepts.items()}
         names |= {cid: c["short_title"] for cid, c in self.p.cases.items()}
-        names = {k: v for k, v in names.items() if "-" in k}  # a one-word id is a word
-        alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
-        return re.compile(rf"(?<![\w/#.=-])(?:{alternatives})(?![\w/-])"), names
+        return {k: v for k, v in names.items() if "-" in k}  # a one-word id is a word
+
+    # A run of word characters and hyphens standing on its own: not after a word character,
+    # "/", "#", ".", "=" or "-", not followed by "/" (so not part of an address). An id is
+    # replaced only when it is such a whole run. (One alternative per id in one pattern made
+    # each text cost time in proportion to the number of ids: 3 s at 1,000 cases.)
+    _ID_RUN = re.compile(r"(?<![\w/#.=-])[\w-]*-[\w-]*(?![\w/-])")
 
     def readable(self, value: str) -> str:
         """Data text with the ids of sources, criteria, concepts and cases that it names in
         running prose ('see atkin-1980-russia-and-iran') replaced by what a reader knows them
         by ('see Atkin 1980'); ids inside addresses are left alone."""
-        pattern, names = self._id_names
-        return pattern.sub(lambda m: names[m.group(0)], value)
+        names = self._id_names
+        return self._ID_RUN.sub(lambda m: names.get(m.group(0), m.group(0)), value)
+
+    @cached_property
+    def _references(self) -> dict:
+        return {}
 
     def reference_of(self, source_id: str):
         """One formatted reference: the whole list is formatted only for the sources page."""
         if "references" in self.__dict__:  # already formatted for the sources page
             return self.references[source_id]
-        return format_references({source_id: self.p.sources[source_id]})[source_id]
+        if source_id not in self._references:
+            self._references[source_id] = format_references({source_id: self.p.sources[source_id]})[
+                source_id
+            ]
+        return self._references[source_id]
 
     @cached_property
     def claim_numbers(self) -> dict[str, int]:
@@ -122,8 +135,22 @@ class Site:
 
     # ----- small pieces -------------------------------------------------------------------
 
+    @cached_property
+    def source_letters(self) -> dict[str, str]:
+        """{source id: the bibliography page it is on}: one page per initial letter of its
+        entry in APA order ('a'...'z'), 'other' for any other initial. /sources/ lists them
+        all, with the anchors (/sources/#<id>) that were the entries' first addresses."""
+        letters = {}
+        for source_id, source in self.p.sources.items():
+            initial = sort_key(source)[0][:1]
+            letters[source_id] = initial if "a" <= initial <= "z" else "other"
+        return letters
+
+    def source_href(self, here: str, source_id: str) -> str:
+        return href(here, url("sources-letter", self.source_letters[source_id]), source_id)
+
     def source_links(self, here: str, ids: list[str]) -> list[Link]:
-        return [Link(href(here, url("sources"), s), short_cite(self.p.sources[s])) for s in ids]
+        return [Link(self.source_href(here, s), short_cite(self.p.sources[s])) for s in ids]
 
     def sourced(self, here: str, item: dict) -> dict:
         return {"text": item["text"], "sources": self.source_links(here, item["sources"])}
@@ -229,15 +256,28 @@ class Site:
 
     def case_order(self) -> list[str]:
         """Case ids in the order of /cases/: by role (the schema's order), then start, then id."""
+        return list(self._case_order)
+
+    @cached_property
+    def _case_order(self) -> tuple[str, ...]:
         roles = [t.value for t in self.vocab["role"].terms]
-        return sorted(
-            self.p.cases,
-            key=lambda i: (
-                roles.index(self.p.cases[i]["role"]),
-                self.p.cases[i]["period"]["start"],
-                i,
-            ),
+        return tuple(
+            sorted(
+                self.p.cases,
+                key=lambda i: (
+                    roles.index(self.p.cases[i]["role"]),
+                    self.p.cases[i]["period"]["start"],
+                    i,
+                ),
+            )
         )
+
+    @cached_property
+    def _positions(self) -> dict[str, dict[str, int]]:
+        return {
+            "case": {cid: n for n, cid in enumerate(self._case_order)},
+            "concept": {cid: n for n, cid in enumerate(self.p.concepts)},
+        }
 
     def page_nav(self, kind: str, entry_id: str) -> dict:
         """Where a generated page sits, for the theme: the way up (Home, then the index page),
@@ -245,12 +285,12 @@ class Site:
         text is plain (the theme template escapes it)."""
         here = url(kind, entry_id)
         if kind == "case":
-            order, index, link = self.case_order(), url("cases"), self.case_link
+            order, index, link = self._case_order, url("cases"), self.case_link
             up_text, noun = "Cases", "case"
         else:
-            order, index, link = list(self.p.concepts), url("concepts"), self.concept_link
+            order, index, link = tuple(self.p.concepts), url("concepts"), self.concept_link
             up_text, noun = "Concepts", "concept"
-        position = order.index(entry_id)
+        position = self._positions[kind][entry_id]
         prev_id = order[position - 1] if position > 0 else None
         next_id = order[position + 1] if position + 1 < len(order) else None
         return {
@@ -405,6 +445,19 @@ class Site:
             "whatif": self.whatif(here, [case_id]),
         }
 
+    # A concept page lists cases by name up to this many in one place; beyond it, it gives
+    # their number and a link to the page listing them (/criteria/, /cases/), so that the page
+    # stays small however many cases there are.
+    LIST_LIMIT = 40
+
+    def _case_list(self, here: str, case_ids: list[str], full_list: str) -> dict:
+        shown = case_ids if len(case_ids) <= self.LIST_LIMIT else []
+        return {
+            "links": [self.case_link(here, cid) for cid in shown],
+            "count": len(case_ids),
+            "elsewhere": "" if shown or not case_ids else full_list,
+        }
+
     def concept_page(self, concept_id: str) -> dict:
         """View of /concepts/<id>/."""
         here = url("concept", concept_id)
@@ -416,15 +469,21 @@ class Site:
             for case_id, case in self.p.cases.items():
                 entry = case.get("coding", {}).get(criterion_id)
                 if entry is not None:
-                    hit = entry["value"] == profile[criterion_id]
-                    (meets if hit else fails).append(self.case_link(here, case_id))
+                    (meets if entry["value"] == profile[criterion_id] else fails).append(case_id)
             criteria.append(
                 {
                     "criterion": self.criterion_link(here, criterion_id),
                     "question": criterion["question"],
                     "value": self.value_label(criterion_id, profile[criterion_id]),
-                    "meets": meets,
-                    "fails": fails,
+                    # Beyond LIST_LIMIT cases a count and a link to the list on /criteria/
+                    "meets": self._case_list(
+                        here,
+                        meets,
+                        href(here, url("criteria"), f"{criterion_id}--{profile[criterion_id]}"),
+                    ),
+                    "fails": self._case_list(
+                        here, fails, href(here, url("criteria"), criterion_id)
+                    ),
                 }
             )
         definition = concept.get("essay_definition")
@@ -441,11 +500,15 @@ class Site:
                 {
                     "test": self.vocab["test"][t],
                     "applies": concept["test"] == "essay" or t == "site",
-                    "cases": [
-                        self.case_link(here, cid)
-                        for cid, v in self.verdicts[t].items()
-                        if v is not None and v.concept == concept_id
-                    ],
+                    "cases": self._case_list(
+                        here,
+                        [
+                            cid
+                            for cid, v in self.verdicts[t].items()
+                            if v is not None and v.concept == concept_id
+                        ],
+                        href(here, url("cases")),
+                    ),
                 }
                 for t in derive.TESTS
             ],
@@ -681,25 +744,66 @@ class Site:
             "note": source.get("note") and self.readable(source["note"]),
         }
 
+    def letters(self) -> list[str]:
+        """The bibliography's pages, in order: 'a'...'z' as used, then 'other'."""
+        used = set(self.source_letters.values())
+        return sorted(used - {"other"}) + (["other"] if "other" in used else [])
+
     def bibliography(self, here: str) -> dict:
-        """Every source in the style's order, and the same sources grouped by kind
-        (SOURCE_GROUPS, in that order; a type no group names goes to 'other')."""
+        """/sources/: every source in the style's order, by initial letter, each with the
+        anchor it has always had (/sources/#<id>) and a link to its entry on its letter's
+        page."""
+        by_letter: dict[str, list] = {letter: [] for letter in self.letters()}
+        for source_id in sorted(
+            self.p.sources, key=lambda sid: (sort_key(self.p.sources[sid]), sid)
+        ):
+            by_letter[self.source_letters[source_id]].append(
+                {
+                    "id": source_id,
+                    "short": short_cite(self.p.sources[source_id]),
+                    "title": self.p.sources[source_id]["title"],
+                    "href": self.source_href(here, source_id),
+                }
+            )
+        return {
+            "letters": [
+                {
+                    "key": letter,
+                    "href": href(here, url("sources-letter", letter)),
+                    "sources": entries,
+                }
+                for letter, entries in by_letter.items()
+            ],
+            "total": len(self.p.sources),
+        }
+
+    def sources_page(self, letter: str) -> dict:
+        """View of /sources/<letter>/: the sources of one initial letter grouped by kind
+        (SOURCE_GROUPS, in that order; a type no group names goes to 'other'), each group
+        in the style's order, each source with the places that cite it."""
+        here = url("sources-letter", letter)
         entries = []
         for source_id in self.references:
+            if self.source_letters[source_id] != letter:
+                continue
+            cited = []
+            for c in self.index.citations.get(source_id, []):
+                target = (
+                    self.source_href(here, c.anchor)
+                    if c.kind == "source"
+                    else href(here, c.url, c.anchor)
+                )
+                name = (
+                    short_cite(self.p.sources[c.name])
+                    if c.kind == "source" and c.name in self.p.sources
+                    else c.name
+                )
+                cited.append({"kind": c.kind, "name": name, "href": target})
             entries.append(
                 {
                     **self.source_view(source_id),
                     "short": short_cite(self.p.sources[source_id]),
-                    "cited": [
-                        {
-                            "kind": c.kind,
-                            "name": short_cite(self.p.sources[c.name])
-                            if c.kind == "source" and c.name in self.p.sources
-                            else c.name,
-                            "href": href(here, c.url, c.anchor),
-                        }
-                        for c in self.index.citations.get(source_id, [])
-                    ],
+                    "cited": cited,
                 }
             )
         group_of = {t: key for key, types in SOURCE_GROUPS for t in types}
@@ -707,8 +811,36 @@ class Site:
         for entry in entries:
             groups[group_of.get(self.p.sources[entry["id"]]["type"], "other")].append(entry)
         return {
+            "letter": letter,
             "sources": entries,
             "groups": [{"key": k, "sources": v} for k, v in groups.items() if v],
+            "index_href": href(here, url("sources")),
+        }
+
+    def letter_nav(self, letter: str) -> dict:
+        """The way up and along for a letter page of the bibliography (see page_nav)."""
+        here = url("sources-letter", letter)
+        order = self.letters()
+        position = order.index(letter)
+
+        def along(i):
+            if not 0 <= i < len(order):
+                return None
+            return {
+                "href": href(here, url("sources-letter", order[i])),
+                "text": letter_title(order[i]),
+            }
+
+        return {
+            "up": [
+                {"href": href(here, url("home")), "text": "Home"},
+                {"href": href(here, url("sources")), "text": "Sources"},
+            ],
+            "noun": "letter",
+            "position": position + 1,
+            "count": len(order),
+            "prev": along(position - 1),
+            "next": along(position + 1),
         }
 
     def reference(self, here: str, source_id: str) -> dict:
@@ -1010,8 +1142,14 @@ def load_site(data_dir: Path = DATA_DIR, notes: list[str] | None = None) -> Site
     return Site(load_project(data_dir, notes))
 
 
-def get_site(data_dir: Path = DATA_DIR) -> Site:
-    """Load (or reuse) the site for data_dir; raises DataError on invalid data."""
+def get_site(data_dir: Path = DATA_DIR, recheck: bool = True) -> Site:
+    """Load (or reuse) the site for data_dir; raises DataError on invalid data. Whether a
+    data file changed is found by a stat of every file (20 ms at 1,000 cases): the build asks
+    once, at its start, and its later calls pass `recheck=False` to reuse that answer."""
+    if not recheck:
+        for (directory, _), site in _cache.items():
+            if directory == str(data_dir):
+                return site
     key = (str(data_dir), _fingerprint(data_dir))
     if key not in _cache:
         _cache.clear()

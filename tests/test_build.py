@@ -81,7 +81,8 @@ def test_case_page_links_to_verdict_claims_sources_and_related(built_site, site,
     for other in site.index.related[case_id]:
         assert f'href="../{other}/"' in page
     for source_id in project.cases[case_id]["summary"][0]["sources"]:
-        assert f'href="../../sources/#{source_id}"' in page
+        letter = site.source_letters[source_id]
+        assert f'href="../../sources/{letter}/#{source_id}"' in page
     for criterion_id in project.criteria:
         assert f'href="../../criteria/#{criterion_id}"' in page
 
@@ -103,25 +104,35 @@ def test_concept_pages_list_cases_meeting_and_failing_each_criterion(built_site,
             assert f'href="../../cases/{case_id}/"' in page
 
 
-def test_sources_page_lists_citing_pages(built_site, site, project):
-    page = html(built_site, "sources/")
+def test_sources_index_keeps_every_old_anchor_and_links_to_the_entry(built_site, site, project):
+    index = html(built_site, "sources/")
     for source_id in project.sources:
+        letter = site.source_letters[source_id]
+        # the anchor the source has always had, a line that links on to its entry
+        assert f'<li id="{source_id}"><a href="{letter}/#{source_id}">' in index
+        page = html(built_site, f"sources/{letter}/")
         assert f'<h3 id="{source_id}">' in page  # a heading each: a search hit lands on it
+    assert "javascripts/sources.js" in index
+    assert "javascripts/sources.js" not in html(built_site, "sources/t/")
+
+
+def test_sources_letter_page_lists_citing_pages(built_site, site):
+    page = html(built_site, f"sources/{site.source_letters['essay']}/")
     item = page.split('<h3 id="essay">')[1].split("<h3")[0]
-    assert 'href="../argument/#' in item
+    assert 'href="../../argument/#' in item
 
 
-def test_sources_page_groups_sources_and_lists_only_the_groups_in_its_toc(built_site):
-    page = html(built_site, "sources/")
-    toc = page.split('class="md-nav md-nav--secondary"')[1].split("</nav>\n</div>")[0]
+def test_sources_letter_pages_group_sources_and_list_only_the_groups_in_their_toc(built_site):
+    page = html(built_site, "sources/t/")
+    toc = page.split('class="md-nav md-nav--secondary"')[1].split("</nav>")[0]
     groups = re.findall(r'href="#(group-[a-z]+)"', toc)
-    assert len(groups) >= 3
-    assert 'href="#essay"' not in toc
+    assert len(groups) >= 2
+    assert not re.search(r'href="#tass-', toc)
 
 
-def test_no_reference_repeats_its_title(built_site, project):
-    page = html(built_site, "sources/")
+def test_no_reference_repeats_its_title(built_site, site, project):
     for source_id, source in project.sources.items():
+        page = html(built_site, f"sources/{site.source_letters[source_id]}/")
         block = page.split(f'<h3 id="{source_id}">')[1].split("<h3")[0]
         reference = re.sub(
             r"<[^>]+>", "", block.split('<div class="ir-source">')[1].split("</p>")[0]
@@ -140,15 +151,22 @@ def test_sources_cited_on_a_page_link_their_addresses(built_site, project):
 
 
 def test_generated_pages_stay_small(built_site):
-    # A budget for the richest real case (seven criteria coded, two tests, ~30 sources, the
-    # cite box). What must never enter a case page is anything that grows with the number of
-    # cases (the navigation); bench/ measures that at 1,000 cases. Issue 12's 60 KB target is
-    # not met since the extended test: see bench/RESULTS.md.
-    sizes = {
-        path.parent.name: path.stat().st_size
-        for path in (built_site[0] / "cases").glob("*/index.html")
-    }
-    assert max(sizes.values()) < 100_000, max(sizes.items(), key=lambda kv: kv[1])
+    # Budgets for the real site. What must never enter a case or concept page is anything
+    # that grows with the number of cases (the navigation, full back-link lists): bench/
+    # measures that at 1,000 cases. The richest real case (seven criteria coded, two tests,
+    # ~35 sources, the cite box) is over issue 12's 60 KB: see bench/RESULTS.md.
+    def sizes(folder):
+        return {
+            path.parent.name: path.stat().st_size
+            for path in (built_site[0] / folder).glob("*/index.html")
+        }
+
+    cases, concepts, letters = sizes("cases"), sizes("concepts"), sizes("sources")
+    assert max(cases.values()) < 100_000, max(cases.items(), key=lambda kv: kv[1])
+    assert max(concepts.values()) < 60_000, max(concepts.items(), key=lambda kv: kv[1])
+    assert max(letters.values()) < 150_000, max(letters.items(), key=lambda kv: kv[1])
+    for index in ("sources/", "cases/"):  # issue 12: index pages under 150 KB at real size
+        assert (built_site[0] / index / "index.html").stat().st_size < 150_000, index
 
 
 def test_build_prints_no_macros_chatter(built_site):

@@ -25,6 +25,8 @@ TAG_ALLOWED = {
     ("render.py", "_BARE_URL"),
     ("render.py", "linked"),
     ("render.py", "_PLACEHOLDER"),
+    # The paragraphs Python-Markdown would make of plain text (tests/test_shortcuts.py).
+    ("render.py", "_plain_paragraphs"),
     # Tidies citeproc-py's own HTML output (matches its <i>), builds none.
     ("bibliography.py", "_tidy"),
 }

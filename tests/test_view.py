@@ -14,6 +14,7 @@ import re
 import pytest
 from jinja2 import UndefinedError
 from markupsafe import escape
+from mkdocs.utils.meta import get_data
 
 from conftest import FIXTURES, overlay
 from macros import citation, contribute, publish, templates
@@ -36,7 +37,9 @@ def page_html(markdown: str) -> str:
 
 def test_case_page_shows_the_case_with_schema_labels(minimal_site):
     page = publish.case_page(minimal_site, "first-case")
-    assert page.startswith("---\ntitle: First case\nrender_macros: false\n")
+    body, front = get_data(page)
+    assert front["title"] == "First case" and front["render_macros"] is False
+    assert page.startswith("---\n") and "\n---\n\n" in page
     assert "\n# The first case {#case-title}\n" in page
     assert "\n## How the essay uses it {#essay-use}\n" in page
     html = page_html(page)
@@ -48,7 +51,7 @@ def test_case_page_shows_the_case_with_schema_labels(minimal_site):
         '<a href="../../argument/#first-claim">Claim 1</a> <span class="ir-kind">Definition</span>'
         in html
     )
-    assert 'href="../../sources/#test-book"' in html
+    assert 'href="../../sources/t/#test-book"' in html
 
 
 def test_concept_page_lists_cases_meeting_and_failing(minimal_site):
@@ -119,7 +122,8 @@ def test_number_word(number, word):
 
 def test_every_template_is_used():
     used = {f"parts/{name}.html" for name in publish.PARTS}
-    used |= {"pages/case.html", "pages/concept.html", "_macros.html", *contribute.TEMPLATES}
+    used |= {"pages/case.html", "pages/concept.html", "pages/sources.html", "_macros.html"}
+    used |= set(contribute.TEMPLATES)
     used |= set(citation.TEMPLATES)
     found = {
         str(p.relative_to(templates.TEMPLATE_DIR)) for p in templates.TEMPLATE_DIR.rglob("*.html")
@@ -259,23 +263,38 @@ def test_case_pages_go_up_and_along_in_the_cases_index_order(site):
     assert nav["prev"] is None and nav["next"]["href"] == f"../{second}/"
     assert site.page_nav("case", second)["prev"]["href"] == f"../{first}/"
     assert site.page_nav("case", order[-1])["next"] is None
-    front = publish.case_page(site, first).split("---\n")[1]
-    assert "page_nav:" in front
+    front = get_data(publish.case_page(site, first))[1]
+    assert front["page_nav"] == nav
 
 
 @pytest.mark.slow  # formats every real source
-def test_bibliography_groups_hold_every_source_once(site):
-    view = site.bibliography(url("sources"))
-    grouped = [s["id"] for g in view["groups"] for s in g["sources"]]
+def test_bibliography_pages_hold_every_source_once(site):
+    index = site.bibliography(url("sources"))
+    listed = [s["id"] for letter in index["letters"] for s in letter["sources"]]
+    assert sorted(listed) == sorted(site.p.sources) and index["total"] == len(listed)
+    grouped = [
+        s["id"]
+        for letter in site.letters()
+        for g in site.sources_page(letter)["groups"]
+        for s in g["sources"]
+    ]
     assert sorted(grouped) == sorted(site.p.sources)
-    assert len(view["groups"]) >= 3
+    assert len(site.letters()) >= 20 and site.letters()[0] == "a"
 
 
 @pytest.mark.slow  # formats every real source
 def test_cited_on_names_a_source_by_its_short_citation_not_its_id(site):
-    view = site.bibliography(url("sources"))
-    names = [c["name"] for s in view["sources"] for c in s["cited"] if c["kind"] == "source"]
+    cited = [
+        c
+        for letter in site.letters()
+        for s in site.sources_page(letter)["sources"]
+        for c in s["cited"]
+        if c["kind"] == "source"
+    ]
+    names = [c["name"] for c in cited]
     assert names and not set(names) & set(site.p.sources)
+    # a note citing another source links to that source's letter page
+    assert all(re.match(r"\.\./[a-z]+/#", c["href"]) for c in cited), cited[:3]
 
 
 def test_claim_links_say_what_the_claim_claims(site):
@@ -422,7 +441,7 @@ def test_timeline_partial_dates_come_first_and_read_as_written(minimal_site):
     assert '<time datetime="2016-06">June 2016</time>' in html
     # Each entry links to its case and to its sources in the bibliography.
     assert '<a href="../cases/first-case/">First case</a>' in html
-    assert '<a href="../sources/#test-book">' in html
+    assert '<a href="../sources/t/#test-book">' in html
 
 
 def test_timeline_filters_offer_what_occurs_and_stay_hidden_without_script(minimal_site):
@@ -463,3 +482,18 @@ def test_events_are_in_the_exports(project):
         own = json.loads(files[f"data/cases/{summary['id']}.json"])
         assert own.get("events", []) == summary["events"]
     assert exports.EXPORT_CHANGES[0][0] == exports.SCHEMA_VERSION == "2.1.0"
+
+
+def test_concept_page_gives_counts_and_where_listed_beyond_the_limit(site, monkeypatch):
+    full = site.concept_page("strategic-cooperation")
+    meets = full["criteria"][0]["meets"]
+    assert meets["links"] and meets["count"] == len(meets["links"]) and not meets["elsewhere"]
+    monkeypatch.setattr(type(site), "LIST_LIMIT", 1)
+    page = site.concept_page("strategic-cooperation")
+    crowded = [c["meets"] for c in page["criteria"] if c["meets"]["count"] > 1]
+    assert crowded and all(not m["links"] and m["elsewhere"] for m in crowded)
+    first = page["criteria"][0]
+    assert first["meets"]["elsewhere"].startswith("../../criteria/#")
+    html = page_html(publish.concept_page(site, "strategic-cooperation"))
+    assert ' cases, <a href="../../criteria/#' in html
+    assert "listed in the cases index</a>" in html

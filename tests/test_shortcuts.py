@@ -1,0 +1,250 @@
+"""The build's shortcuts give what the long way gives: plain text skips Python-Markdown, a
+page's citation is a per-style template with its title and address put in, citeproc-py's
+style lookups are remembered, relative links are computed without posixpath, and front
+matter is written as JSON. Each is checked against the long way."""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+
+import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from macros import bibliography, render, schema
+from macros.publish import front_matter
+
+
+def _long_markdown(value: str) -> str:
+    render._MD.reset()
+    return render.nh3.clean(
+        render._MD.convert(value),
+        tags=render._ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https"},
+        attribute_filter=render._only_web_links,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+TRICKY = st.text(
+    alphabet=st.sampled_from(list("ab .,'\"-*_1)#>&<=+`[]!\n\t\r\u00a0\u2028Ωای")), max_size=40
+)
+
+
+@settings(deadline=None)
+@given(TRICKY)
+@example("one\n\ntwo")
+@example("one\n \ntwo")
+@example("a line\nand another")
+@example("1990s. Then")
+@example("- a list")
+@example("1. a list")
+@example("title\n---")
+@example("    code")
+@example("hard  \nbreak")
+@example("\n\npadded\n\n")
+def test_plain_text_shortcut_matches_python_markdown(value):
+    assert render.markdown_block(value) == _long_markdown(value)
+
+
+def test_plain_text_shortcut_matches_python_markdown_on_the_real_data(project):
+    texts = []
+
+    def walk(node):
+        if isinstance(node, str):
+            texts.append(node)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk([project.cases, project.concepts, project.criteria, project.argument])
+    shortcut = [t for t in texts if render._plain_paragraphs(t) is not None]
+    assert len(shortcut) > len(texts) / 2  # the shortcut is taken for most texts
+    for value in texts:
+        assert render.markdown_block(value) == _long_markdown(value), value
+
+
+URLS = ["", "cases/", "cases/x/", "cases/y/", "concepts/a/", "sources/news/", "a/b/c/", "a//b/"]
+
+
+@pytest.mark.parametrize("here, target", list(itertools.product(URLS, URLS)))
+def test_relative_links_match_posixpath(here, target):
+    rel = posixpath.relpath("/" + target, "/" + here) if target != here else "."
+    expected = ("./" if rel == "." else rel + "/") + "#x"
+    assert render.href(here, target, "x") == expected
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": 'a &amp; "b" \\ c', "render_macros": False, "n": [1, None]},
+        {"title": "ایران and Россия", "page_nav": {"up": [{"href": "../", "text": "Home"}]}},
+        {"title": "outside the first plane: \U0001f600"},
+    ],
+)
+def test_front_matter_reads_back_as_written(fields):
+    text = front_matter(fields)
+    assert text.startswith("---\n") and text.endswith("\n---\n\n")
+    assert yaml.safe_load(text[4:-5]) == fields
+
+
+TITLES = [
+    "Syria: Iranian and Russian military support for the Assad government",
+    "The argument",
+    "a study of the war",
+    "of mice and men: on the road",
+    "Why? Or why not!",
+    "Alliance or cooperation?",
+    "“Quoted” words and 'single' ones",
+    "He said “no”",
+    "the ‘end’",
+    "Is it? “Yes!”",
+    "Tom & Jerry <b>bold</b>",
+    "Ends with a period.",
+    "U.S. and the UN: a review",
+    "e.g. an example",
+    "title   with  spaces",
+    "THE UPPER CASE and iPhone",
+    "ایران و روسیه",
+    "Россия и Иран",
+]
+
+
+def _page_item(title: str, url: str | None, date: list[int], language: str = "en") -> dict:
+    item = {
+        "id": "iranrussia-x",
+        "type": "webpage",
+        "title": title,
+        "container-title": "Iran and Russia: Alliance or Cooperation?",
+        "author": [{"literal": "Iran and Russia: Alliance or Cooperation? contributors"}],
+        "version": "1.0.0",
+        "issued": {"date-parts": [date]},
+        "language": language,
+    }
+    if url:
+        item["URL"] = url
+    return item
+
+
+@pytest.mark.parametrize("title", TITLES)
+@pytest.mark.parametrize("style", list(bibliography.CITATION_STYLES))
+def test_page_citation_template_matches_a_full_run(title, style):
+    for url, date, language in [
+        ("https://example.org/a?b=1&c=2", [2026, 11, 25], "en"),
+        (None, [2025, 1, 3], "en"),
+        ("https://example.org/", [2024, 5, 1], "fr"),
+    ]:
+        item = _page_item(title, url, date, language)
+        assert bibliography._fast_citation(item, style) is not None  # the shortcut is taken
+        assert bibliography.format_citation(item, style) == bibliography.format_citation(
+            item, style, fast=False
+        )
+
+
+def test_remembered_style_lookups_give_what_citeproc_gives(project, monkeypatch):
+    sources = dict(list(project.sources.items())[:25])
+    items = [_page_item(t, "https://example.org/p/", [2026, 1, 2]) for t in TITLES[:6]]
+
+    def run():
+        bibliography._style.cache_clear()
+        bibliography._named_style.cache_clear()
+        references = {
+            sid: bibliography._format_one(
+                bibliography._escaped(bibliography.to_csl(sid, sources[sid]))
+            )
+            for sid in sources
+        }
+        citations = [
+            bibliography._run_citeproc(bibliography.json.dumps(i), s)
+            for i in items
+            for s in bibliography.CITATION_STYLES
+        ]
+        return references, citations
+
+    remembered = run()
+    model = bibliography._csl_model
+    for cls, name, original in bibliography._ORIGINALS:
+        monkeypatch.setattr(cls, name, original)
+    assert not getattr(model.CitationStylesElement.xpath_search, "_memoised", False)
+    assert run() == remembered
+
+
+# ----- the quick yes for valid data files (schema.quick_check) ---------------------------
+
+
+def _jsonschema_finds_nothing(kind: str, data) -> bool:
+    return not any(True for _ in schema.validator(kind).iter_errors(data))
+
+
+def test_quick_check_handles_every_schema_and_agrees_on_the_real_data(project):
+    for kind in schema.KINDS:
+        assert schema.quick_check(kind) is not None, kind
+    for (kind, _), doc in project.docs.items():
+        assert schema.quick_check(kind)(doc.data) == _jsonschema_finds_nothing(kind, doc.data)
+
+
+ODD_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False, width=16)
+    | st.sampled_from(["", "x", "syria-civil-war", "essay", "1997-02-30", "2001-09", "[" * 60])
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+
+
+def _paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, path + (i,))
+
+
+def _replaced(node, path, value):
+    if not path:
+        return value
+    copy = dict(node) if isinstance(node, dict) else list(node)
+    copy[path[0]] = _replaced(node[path[0]], path[1:], value)
+    return copy
+
+
+def _dropped(node, path):
+    copy = dict(node) if isinstance(node, dict) else list(node)
+    if len(path) == 1:
+        del copy[path[0]]
+    else:
+        copy[path[0]] = _dropped(node[path[0]], path[1:])
+    return copy
+
+
+@settings(deadline=None)
+@given(st.data())
+def test_quick_check_never_passes_a_file_jsonschema_rejects(project, data):
+    kind, entry = data.draw(
+        st.sampled_from(
+            [("case", c) for c in sorted(project.cases)[:6]]
+            + [("source", s) for s in sorted(project.sources)[:3]]
+            + [("concept", c) for c in sorted(project.concepts)[:2]]
+            + [("criterion", c) for c in sorted(project.criteria)[:2]]
+        )
+    )
+    document = project.docs[(kind, entry)].data
+    path = data.draw(st.sampled_from(list(_paths(document))))
+    if path and data.draw(st.booleans()):
+        mutated = _dropped(document, path)
+    else:
+        mutated = _replaced(document, path, data.draw(ODD_VALUES))
+    if schema.quick_check(kind)(mutated):
+        assert _jsonschema_finds_nothing(kind, mutated), (path, mutated)
