@@ -16,7 +16,7 @@ from jinja2 import UndefinedError
 from markupsafe import escape
 
 from conftest import FIXTURES, overlay
-from macros import citation, contribute, publish, templates
+from macros import citation, contribute, glossary, publish, templates
 from macros.bibliography import short_cite
 from macros.model import load_project
 from macros.render import release
@@ -120,7 +120,7 @@ def test_number_word(number, word):
 def test_every_template_is_used():
     used = {f"parts/{name}.html" for name in publish.PARTS}
     used |= {"pages/case.html", "pages/concept.html", "_macros.html", *contribute.TEMPLATES}
-    used |= set(citation.TEMPLATES)
+    used |= set(citation.TEMPLATES) | set(glossary.TEMPLATES)
     found = {
         str(p.relative_to(templates.TEMPLATE_DIR)) for p in templates.TEMPLATE_DIR.rglob("*.html")
     }
