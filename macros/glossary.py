@@ -126,8 +126,8 @@ _VOID = frozenset(
     ]
 )
 _TOKEN = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>"
-    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    r"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|![^>]*>|\?[^>]*>"
+    r"|(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>)",
     re.S,
 )
 _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
@@ -220,8 +220,11 @@ class Glossary:
             alternatives.append(f"(?P<g{i}>{_name_pattern(name)})")
         if not alternatives:
             return cls(tuple(entries), re.compile(r"(?!x)x"), {})
+        # The lookahead on the first letters lets the engine skip most positions at once.
+        firsts = re.escape("".join(sorted({n[0].lower() + n[0].upper() for n, _ in names})))
         pattern = re.compile(
-            r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE
+            rf"(?=[{firsts}])(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])",
+            re.IGNORECASE,
         )
         return cls(tuple(entries), pattern, groups)
 
@@ -240,8 +243,8 @@ def _proper_name(node: str, match: re.Match, one_word: bool) -> bool:
         return False
     if not one_word:
         return True
-    before = _WORD_BEFORE.search(node[: match.start()])
-    after = _WORD_AFTER.search(node[match.end() :])
+    before = _WORD_BEFORE.search(node[max(0, match.start() - 80) : match.start()])
+    after = _WORD_AFTER.search(node[match.end() : match.end() + 80])
     return any(w is not None and _capitalised(w.group(1)) for w in (before, after))
 
 
@@ -267,72 +270,112 @@ def _skips(tag: str, attrs: str) -> bool:
 
 def mark(page_html: str, here: str, glossary: Glossary) -> str:
     """The page body with the first occurrence of each term in each section made a glossary
-    term (see the module's docstring). `here` is the page's site-relative URL."""
-    if not glossary.by_group:
+    term (see the module's docstring). `here` is the page's site-relative URL.
+
+    Every place a term's name occurs is found first; the elements are then followed from the
+    start of the page up to the last of those places only, to tell which of them lie in body
+    text (a few milliseconds a page)."""
+    candidates = list(glossary.pattern.finditer(page_html))
+    if not candidates:
         return page_html
     own = {t.key for t in glossary.terms if t.target == here}
     seen: set[str] = set()
     stack: list[tuple[str, bool]] = []  # open elements: (tag, skips)
+    open_tags: dict[str, int] = {}  # how many of each tag are open
     skipping = 0
-    count = 0
-    out: list[str] = []
-    pos = 0
+    skip_cache: dict[tuple[str, str], bool] = {}
+    replacements: list[tuple[int, int, str]] = []
+    next_candidate = 0
+    raw_until = ""  # inside <script>, <style>...: the tag that ends the raw text
 
-    def text_node(node: str) -> str:
-        nonlocal count
-        if skipping or not node.strip():
-            return node
-        pieces = []
-        last = 0
-        for match in glossary.pattern.finditer(node):
+    def text(start: int, end: int) -> None:
+        """Mark the candidates in the text between two tags."""
+        nonlocal next_candidate
+        while next_candidate < len(candidates) and candidates[next_candidate].start() < end:
+            match = candidates[next_candidate]
+            next_candidate += 1
+            if match.start() < start or skipping:
+                continue  # inside a tag (an attribute value), or in a skipped element
             term, one_word = glossary.by_group[match.lastgroup]
             if term.key in seen or term.key in own:
                 continue
-            if _proper_name(node, match, one_word):
+            if _proper_name(page_html[start:end], _Shifted(match, start), one_word):
                 continue
             seen.add(term.key)
-            count += 1
-            pieces.append(node[last : match.start()])
-            pieces.append(_markup(term, match.group(0), here, count))
-            last = match.end()
-        if not pieces:
-            return node
-        pieces.append(node[last:])
-        return "".join(pieces)
+            count = len(replacements) + 1
+            markup = _markup(term, match.group(0), here, count)
+            replacements.append((match.start(), match.end(), markup))
 
-    length = len(page_html)
-    while pos < length:
-        token = _TOKEN.search(page_html, pos)
-        end_of_text = token.start() if token else length
-        if end_of_text > pos:
-            out.append(text_node(page_html[pos:end_of_text]))
-        if not token:
-            break
-        out.append(token.group(0))
+    last_start = candidates[-1].start()
+    pos = 0
+    for token in _TOKEN.finditer(page_html):
+        start = token.start()
+        if raw_until:
+            if token.group(1) and token.group(2).lower() == raw_until:
+                raw_until = ""
+                pos = token.end()
+                # candidates in the raw text are passed over, never marked
+                while next_candidate < len(candidates) and candidates[next_candidate].start() < pos:
+                    next_candidate += 1
+            continue
+        if start > pos:
+            text(pos, start)
         pos = token.end()
-        tag = (token.group(2) or "").lower()
+        if pos > last_start and next_candidate >= len(candidates):
+            break
+        closing, tag, attrs = token.groups()
         if not tag:
             continue  # a comment, doctype or the like
-        if token.group(1):  # a closing tag: close back to the element it closes
-            if any(t == tag for t, _ in stack):
+        tag = tag.lower()
+        if closing:  # close back to the element it closes
+            if open_tags.get(tag):
                 while stack:
                     closed, skips = stack.pop()
+                    open_tags[closed] -= 1
                     skipping -= skips
                     if closed == tag:
                         break
             continue
-        attrs = token.group(3) or ""
         if tag in _SECTION:
             seen.clear()
         if tag in _RAW_TEXT:  # its content is text up to the closing tag, never markup
-            close = re.compile(rf"</{tag}\s*>", re.I).search(page_html, pos)
-            stop = close.end() if close else length
-            out.append(page_html[pos:stop])
-            pos = stop
+            raw_until = tag
             continue
         if tag in _VOID or attrs.rstrip().endswith("/"):
             continue
-        skips = _skips(tag, attrs)
+        key = (tag, attrs)
+        skips = skip_cache.get(key)
+        if skips is None:
+            skips = skip_cache[key] = _skips(tag, attrs)
         stack.append((tag, skips))
+        open_tags[tag] = open_tags.get(tag, 0) + 1
         skipping += skips
+    else:
+        if not raw_until and pos < len(page_html):
+            text(pos, len(page_html))
+    if not replacements:
+        return page_html
+    out = []
+    last = 0
+    for begin, end, markup in replacements:
+        out.append(page_html[last:begin])
+        out.append(markup)
+        last = end
+    out.append(page_html[last:])
     return "".join(out)
+
+
+class _Shifted:
+    """A match seen from inside the text node that starts at `offset` (for _proper_name)."""
+
+    def __init__(self, match: re.Match, offset: int):
+        self._match, self._offset = match, offset
+
+    def group(self, *args):
+        return self._match.group(*args)
+
+    def start(self) -> int:
+        return self._match.start() - self._offset
+
+    def end(self) -> int:
+        return self._match.end() - self._offset
