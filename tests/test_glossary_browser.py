@@ -1,7 +1,7 @@
 """Glossary terms in a real browser (macros/glossary.py, javascripts/glossary.js): the short
 definition shows on hover, on keyboard focus and on tap; Enter pins it open and makes its link
 reachable; Escape closes it; screen readers get it as the term's description; axe finds no
-violation with a definition open, in light and dark. Uses the fixtures of test_browser.py."""
+violation with a definition open, in light and dark. The browser fixtures are conftest.py's."""
 
 from __future__ import annotations
 
@@ -9,16 +9,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import (  # noqa: F401 (axe, base_url, browser, visit: fixtures)
-    DESKTOP,
-    PHONE,
-    WCAG,
-    axe,
-    base_url,
-    browser,
-    screenshot,
-    visit,
-)
+from test_browser import screenshot
+
+from conftest import DESKTOP, PHONE, WCAG
 
 pytestmark = pytest.mark.slow
 CASE = "cases/syria-civil-war/"
@@ -72,7 +65,7 @@ def test_hover_shows_the_definition_and_leaving_hides_it(visit, site):
 def test_keyboard_focus_enter_tab_and_escape(visit):
     v = visit(CASE, viewport=DESKTOP)
     page = v.page
-    for _ in range(80):
+    for _ in range(400):  # every link of the facts, summary and sources comes first
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('ir-gloss__term')"):
             break

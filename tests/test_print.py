@@ -14,13 +14,11 @@ import sys
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, _QuietHandler
 
 pytestmark = pytest.mark.slow
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CASE = "syria-civil-war"
 ADDRESS = "https://example.org/iran-russia/"
 ARTIFACTS = ROOT / "test-artifacts" / "print"
@@ -42,13 +40,8 @@ CHROME = [
 ]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def serve(directory):
-    handler = functools.partial(_Quiet, directory=str(directory))
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -110,20 +103,6 @@ def positions(text: str, items: list[str]) -> list[int]:
         assert match, f"{item!r} is missing from the printed page, or out of order"
         found.append(match.start())
     return found
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            f"No Chromium at {CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)"
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
