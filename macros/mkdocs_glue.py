@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import citation, contribute, publish
+from macros import citation, contribute, glossary, publish
 from macros.derive import counts
 from macros.errors import DataError
 from macros.exports import exports
@@ -138,4 +138,6 @@ def on_page_content(html, page, config, files):
     released = release(html)
     if released != html and page.present_anchor_ids is not None:
         page.present_anchor_ids |= anchor_ids(released)
-    return released
+    # Glossary terms: the first mention of a concept or criterion in each section shows its
+    # short definition on hover, focus or tap (macros/glossary.py, javascripts/glossary.js).
+    return glossary.mark(released, page.url, site_or_abort().glossary)

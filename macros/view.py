@@ -19,6 +19,8 @@ from pathlib import Path
 from . import argmap, derive, vocabulary
 from .bibliography import format_references, short_cite, sort_key
 from .errors import DataError
+from .glossary import Glossary
+from .glossary import terms as glossary_terms
 from .model import DATA_DIR, Project, date_order, load_project
 from .render import href, markdown_inline
 from .templates import letter_title
@@ -85,6 +87,11 @@ class Site:
         }
         self.vocab = {v.name: v for v in vocabulary.all_vocabularies()}
         self.counts = derive.counts(project)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The glossary terms (concepts and criteria) that pages mark with their definition."""
+        return Glossary.of(glossary_terms(self.p))
 
     @cached_property
     def references(self):

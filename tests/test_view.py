@@ -17,7 +17,7 @@ from markupsafe import escape
 from mkdocs.utils.meta import get_data
 
 from conftest import FIXTURES, overlay
-from macros import citation, contribute, publish, templates
+from macros import citation, contribute, glossary, publish, templates
 from macros.bibliography import short_cite
 from macros.model import load_project
 from macros.render import release
@@ -124,7 +124,7 @@ def test_every_template_is_used():
     used = {f"parts/{name}.html" for name in publish.PARTS}
     used |= {"pages/case.html", "pages/concept.html", "pages/sources.html", "_macros.html"}
     used |= set(contribute.TEMPLATES)
-    used |= set(citation.TEMPLATES)
+    used |= set(citation.TEMPLATES) | set(glossary.TEMPLATES)
     found = {
         str(p.relative_to(templates.TEMPLATE_DIR)) for p in templates.TEMPLATE_DIR.rglob("*.html")
     }
