@@ -88,8 +88,14 @@ def _inlined(node, file: str, schema_dir: Path):
     return {**merged, **own}
 
 
-@lru_cache(maxsize=None)
 def validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    # One cache entry however it is called: lru_cache keys validator("case") and
+    # validator("case", SCHEMA_DIR) apart, and checked each schema twice (~30 ms each).
+    return _validator(kind, schema_dir)
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str, schema_dir: Path) -> Draft202012Validator:
     path = schema_dir / f"{kind}.schema.json"
     Draft202012Validator.check_schema({**_read(path), "$id": path.as_uri()})
     schema = _inlined(_read(path), path.name, schema_dir)
