@@ -6,9 +6,10 @@ import datetime
 import json
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -87,8 +88,14 @@ def _inlined(node, file: str, schema_dir: Path):
     return {**merged, **own}
 
 
-@lru_cache(maxsize=None)
 def validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    # One cache entry however it is called: lru_cache keys validator("case") and
+    # validator("case", SCHEMA_DIR) apart, and checked each schema twice (~30 ms each).
+    return _validator(kind, schema_dir)
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str, schema_dir: Path) -> Draft202012Validator:
     path = schema_dir / f"{kind}.schema.json"
     Draft202012Validator.check_schema({**_read(path), "$id": path.as_uri()})
     schema = _inlined(_read(path), path.name, schema_dir)
@@ -183,137 +190,98 @@ def _problems_for(error, doc: Located) -> list[Problem]:
 
 # ----- a quick yes for valid files ---------------------------------------------------------
 #
-# jsonschema walks a case file in about 2 ms, most of a 1,000-case build's data loading. The
-# schemas use a few keywords only, so each is also compiled into plain Python checks that
-# answer one question: is this document valid? A yes skips jsonschema; a no (or a schema
-# using any keyword not handled here) goes to jsonschema, which finds and words every
-# problem. So the checks must never say yes where jsonschema finds a problem;
-# tests/test_shortcuts.py compares the two on the real data and on mutated files.
+# jsonschema walks a case file in about 2 ms, most of a 1,000-case build's data loading.
+# fastjsonschema compiles each schema into a Python function that answers one question: is
+# this document valid? A yes skips jsonschema; a no goes to jsonschema, which finds and words
+# every problem (fastjsonschema's own messages are never shown). So the fast function must
+# never say yes where jsonschema finds a problem; tests/test_shortcuts.py compares the two on
+# the real data, on mutated files and on generated documents.
+#
+# fastjsonschema compiles up to draft 2019-09; our schemas are draft 2020-12. It is given a
+# draft-07 copy of each (inlined) schema, made only of the keywords below, whose meaning is
+# the same in both drafts. A schema with any other keyword is not compiled and jsonschema
+# checks every file of that kind: a keyword is never dropped without a word.
 
-_ANNOTATIONS = {
-    "description",
-    "title",
-    "$schema",
-    "$id",
-    "$comment",
-    "examples",
-    "default",
-    "deprecated",
-    "markdownDescription",
+_ONE_SCHEMA = {"additionalProperties", "propertyNames", "items", "not"}
+_SCHEMA_MAPS = {"properties"}
+_SCHEMA_LISTS = {"oneOf", "anyOf", "allOf"}
+_VALUE_KEYWORDS = {
+    "type",
+    "required",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "uniqueItems",
+    "format",
+    "const",
+    "enum",
+    "minimum",
+    "maximum",
 }
-_TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-    "integer": lambda v: (
-        (isinstance(v, int) and not isinstance(v, bool))
-        or (isinstance(v, float) and v.is_integer())
-    ),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-}
+# Words for people and editors, no check in either draft (`default` is left out of the copy:
+# fastjsonschema would write it into the document).
+_ANNOTATIONS = {"description", "title", "$comment", "examples", "default", "deprecated"}
+_DRAFT07 = "http://json-schema.org/draft-07/schema#"
 
 
 class _Unhandled(Exception):
-    """The schema uses something the quick checks do not know: jsonschema decides."""
+    """The schema uses a keyword not checked to mean the same to fastjsonschema."""
 
 
-def _scalar_const(value):
-    if not isinstance(value, str):  # consts and enums here are all text
-        raise _Unhandled
-    return value
-
-
-def _compile(node) -> Callable[[object], bool]:
-    if node is True:
-        return lambda value: True
-    if node is False:
-        return lambda value: False
-    if not isinstance(node, dict):
-        raise _Unhandled
-    checks = []
+def _draft07_copy(node):
+    """The schema for fastjsonschema, with each pattern's `$` written as `\\Z` (the end of the
+    text, as `ecma_regex` reads it; in Python `$` also matches before a final newline)."""
+    if isinstance(node, bool):
+        return node
+    if not isinstance(node, dict):  # e.g. a draft-07 tuple `items: [...]`
+        raise _Unhandled(repr(node))
+    copy = {}
     for key, arg in node.items():
-        if key in _ANNOTATIONS or key.startswith("x-"):
+        if key in _ANNOTATIONS or key.startswith("x-") or key == "$schema":
             continue
-        if key == "type":
-            names = [arg] if isinstance(arg, str) else list(arg)
-            tests = [_TYPES[n] for n in names]
-            checks.append(lambda v, tests=tests: any(t(v) for t in tests))
-        elif key == "properties":
-            props = {k: _compile(v) for k, v in arg.items()}
-            checks.append(
-                lambda v, props=props: (
-                    not isinstance(v, dict)
-                    or all(check(v[k]) for k, check in props.items() if k in v)
-                )
-            )
-        elif key == "additionalProperties":
-            known = set(node.get("properties", {}))
-            if "patternProperties" in node:
-                raise _Unhandled
-            extra = _compile(arg)
-            checks.append(
-                lambda v, known=known, extra=extra: (
-                    not isinstance(v, dict)
-                    or all(extra(item) for k, item in v.items() if k not in known)
-                )
-            )
-        elif key == "propertyNames":
-            names = _compile(arg)
-            checks.append(lambda v, names=names: not isinstance(v, dict) or all(map(names, v)))
-        elif key == "required":
-            keys = list(arg)
-            checks.append(lambda v, keys=keys: not isinstance(v, dict) or all(k in v for k in keys))
-        elif key == "items":
-            each = _compile(arg)
-            checks.append(lambda v, each=each: not isinstance(v, list) or all(map(each, v)))
-        elif key in ("minItems", "maxItems", "minLength", "maxLength"):
-            kind = list if key.endswith("Items") else str
-            if key.startswith("min"):
-                checks.append(lambda v, n=arg, k=kind: not isinstance(v, k) or len(v) >= n)
-            else:
-                checks.append(lambda v, n=arg, k=kind: not isinstance(v, k) or len(v) <= n)
-        elif key == "uniqueItems":
-            if arg:
-                checks.append(
-                    lambda v: (
-                        not isinstance(v, list)
-                        or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v))
-                    )
-                )
+        if key in _ONE_SCHEMA:
+            copy[key] = _draft07_copy(arg)
+        elif key in _SCHEMA_MAPS:
+            copy[key] = {name: _draft07_copy(sub) for name, sub in arg.items()}
+        elif key in _SCHEMA_LISTS:
+            copy[key] = [_draft07_copy(sub) for sub in arg]
         elif key == "pattern":
-            search = ecma_regex(arg).search
-            checks.append(lambda v, search=search: not isinstance(v, str) or bool(search(v)))
-        elif key == "format":
-            checks.append(lambda v, f=arg: FORMATS.conforms(v, f))
-        elif key == "const":
-            const = _scalar_const(arg)
-            checks.append(lambda v, c=const: isinstance(v, str) and v == c)
-        elif key == "enum":
-            allowed = {_scalar_const(x) for x in arg}
-            checks.append(lambda v, a=allowed: isinstance(v, str) and v in a)
-        elif key == "minimum":
-            checks.append(lambda v, n=arg: not _TYPES["number"](v) or v >= n)
-        elif key == "oneOf":
-            branches = [_compile(b) for b in arg]
-            checks.append(lambda v, b=branches: sum(1 for check in b if check(v)) == 1)
-        elif key == "anyOf":
-            branches = [_compile(b) for b in arg]
-            checks.append(lambda v, b=branches: any(check(v) for check in b))
+            copy[key] = ecma_regex(arg).pattern
+        elif key in _VALUE_KEYWORDS:
+            copy[key] = arg
         else:
-            raise _Unhandled
-    return lambda value: all(check(value) for check in checks)
+            raise _Unhandled(key)
+    return copy
+
+
+def compile_quick_check(schema: dict) -> Callable[[object], bool] | None:
+    """A function saying whether a document is valid against this (inlined) schema, or None
+    when the schema uses a keyword left to jsonschema."""
+    try:
+        copy = _draft07_copy(schema)
+        fast = fastjsonschema.compile(
+            {**copy, "$schema": _DRAFT07} if isinstance(copy, dict) else copy,
+            # Our format checks themselves, so both validators ask the same functions.
+            formats={name: partial(FORMATS.conforms, format=name) for name in FORMATS.checkers},
+            use_default=False,
+        )
+    except (_Unhandled, fastjsonschema.JsonSchemaDefinitionException):
+        return None
+
+    def is_valid(data) -> bool:
+        try:
+            fast(data)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return is_valid
 
 
 @lru_cache(maxsize=None)
-def quick_check(kind: str, schema_dir: Path = SCHEMA_DIR):
-    """A function saying whether a document of this kind is valid, or None when the schema
-    uses a keyword the quick checks do not handle."""
-    try:
-        return _compile(validator(kind, schema_dir).schema)
-    except (_Unhandled, KeyError, TypeError):
-        return None
+def quick_check(kind: str, schema_dir: Path = SCHEMA_DIR) -> Callable[[object], bool] | None:
+    return compile_quick_check(validator(kind, schema_dir).schema)
 
 
 def validate(kind: str, doc: Located) -> list[Problem]:

@@ -176,7 +176,7 @@ def test_remembered_style_lookups_give_what_citeproc_gives(project, monkeypatch)
     assert run() == remembered
 
 
-# ----- the quick yes for valid data files (schema.quick_check) ---------------------------
+# ----- the quick yes for valid data files (schema.quick_check, fastjsonschema) ----------
 
 
 def _jsonschema_finds_nothing(kind: str, data) -> bool:
@@ -248,3 +248,113 @@ def test_quick_check_never_passes_a_file_jsonschema_rejects(project, data):
         mutated = _replaced(document, path, data.draw(ODD_VALUES))
     if schema.quick_check(kind)(mutated):
         assert _jsonschema_finds_nothing(kind, mutated), (path, mutated)
+
+
+# Schemas made of the keywords the quick check compiles, and documents to try them on: the
+# quick check must never say yes where our jsonschema validator (ECMA `$`, our formats) says
+# no. The values are the awkward ones: a final newline, bool against number, 1 against 1.0,
+# a date that does not exist, Markdown too costly to render.
+KEYS = ["a", "b", "c"]
+PATTERNS = [
+    "^[a-z0-9]+(-[a-z0-9]+)*$",
+    "^[^\\n]*\\S[^\\n]*$",
+    "\\S",
+    "a$",
+    "^$",
+    "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+]
+ATOMS = st.sampled_from(
+    [None, True, False, 0, 1, -1, 1.0, 1.5, 0.0, "", "a", "a\n", "\n", "ab-c", "ab-c\n", "$"]
+    + ["1997", "1997-02-30", "2001-09\n", "2024-02-29", "[" * 60, "*" * 60, "x" * 5]
+)
+DOCUMENTS = st.recursive(
+    ATOMS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner),
+    max_leaves=8,
+)
+CONSTS = st.recursive(
+    ATOMS,
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(KEYS), inner),
+    max_leaves=3,
+)
+TYPES = ["string", "object", "array", "boolean", "null", "integer", "number"]
+LEAF_SCHEMAS = st.one_of(
+    st.booleans(),
+    st.builds(
+        lambda t: {"type": t},
+        st.sampled_from(TYPES)
+        | st.lists(st.sampled_from(TYPES), min_size=1, max_size=3, unique=True),
+    ),
+    st.builds(lambda p: {"pattern": p}, st.sampled_from(PATTERNS)),
+    st.builds(lambda f: {"format": f}, st.sampled_from(sorted(schema.FORMATS.checkers))),
+    st.builds(lambda c: {"const": c}, CONSTS),
+    st.builds(lambda e: {"enum": e}, st.lists(CONSTS, min_size=1, max_size=3)),
+    st.builds(
+        lambda k, n: {k: n},
+        st.sampled_from(["minLength", "maxLength", "minItems", "maxItems"]),
+        st.integers(0, 3),
+    ),
+    st.builds(
+        lambda k, n: {k: n},
+        st.sampled_from(["minimum", "maximum"]),
+        st.sampled_from([0, 1, 1.0, -1, 0.5]),
+    ),
+    st.builds(lambda u: {"uniqueItems": u}, st.booleans()),
+    st.builds(lambda r: {"required": r}, st.lists(st.sampled_from(KEYS), max_size=2, unique=True)),
+)
+
+
+def _combined(inner):
+    one = st.sampled_from(["additionalProperties", "propertyNames", "items", "not"])
+    many = st.sampled_from(["oneOf", "anyOf", "allOf"])
+    parts = st.one_of(
+        st.builds(lambda k, s: {k: s}, one, inner),
+        st.builds(lambda k, s: {k: s}, many, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(
+            lambda p: {"properties": p}, st.dictionaries(st.sampled_from(KEYS), inner, max_size=2)
+        ),
+        LEAF_SCHEMAS.filter(lambda s: isinstance(s, dict)),
+    )
+    return st.lists(parts, min_size=1, max_size=3).map(
+        lambda ps: {k: v for p in ps for k, v in p.items()}
+    )
+
+
+SCHEMAS = st.recursive(LEAF_SCHEMAS, _combined, max_leaves=6)
+
+
+@settings(deadline=None, max_examples=300)
+@given(SCHEMAS, st.lists(DOCUMENTS, min_size=1, max_size=8))
+@example({"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, ["ab-c\n"])
+@example({"format": "partial-date"}, ["1997-02-30"])
+@example({"format": "markdown"}, ["[" * 60])
+@example({"type": "integer"}, [True, 1.0])
+@example({"const": 1}, [True, 1.0])
+@example({"enum": [[1]]}, [[True]])
+@example({"uniqueItems": True}, [[1, True], [1, 1.0], [[0], [False]], [{"a": 1}, {"a": 1.0}]])
+@example({"minimum": 1}, [True, False])
+@example({"additionalProperties": False, "properties": {"a": True}}, [{"a": 1, "b": 2}])
+def test_quick_check_never_says_yes_where_jsonschema_says_no(generated, documents):
+    quick = schema.compile_quick_check(generated)
+    assert quick is not None  # every keyword generated here is compiled
+    validator = schema._Validator(generated, format_checker=schema.FORMATS)
+    for document in documents:
+        if quick(document):
+            assert validator.is_valid(document), (generated, document)
+
+
+@pytest.mark.parametrize(
+    "keyword",
+    [
+        {"prefixItems": [{"type": "string"}]},
+        {"items": [{"type": "string"}]},
+        {"unevaluatedProperties": False},
+        {"dependentRequired": {"a": ["b"]}},
+        {"patternProperties": {"^a": {"type": "string"}}},
+        {"contains": {"type": "string"}, "minContains": 2},
+        {"$ref": "#/$defs/x"},
+        {"if": {"type": "string"}, "then": {"minLength": 2}},
+    ],
+)
+def test_a_keyword_the_quick_check_does_not_compile_leaves_the_schema_to_jsonschema(keyword):
+    assert schema.compile_quick_check({"type": "object", "properties": {"a": keyword}}) is None
