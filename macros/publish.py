@@ -11,9 +11,9 @@ import re
 
 import yaml
 
-from .render import page_markdown, text
+from .render import href, page_markdown, text
 from .templates import letter_title, render_template
-from .urls import doc_path
+from .urls import doc_path, url
 from .view import Site
 
 # The parts hand-written pages call as macros, e.g. {{ comparison_table() }}: each is the
@@ -97,6 +97,43 @@ def sources_page(site: Site, letter: str) -> str:
     return front_matter(meta) + page_markdown(html)
 
 
+# The long indexes (Site.PAGING): the part each page holds, and each numbered page's title.
+PAGED = {"comparison": "comparison_table", "cases": "cases_index", "timeline": "timeline"}
+_PAGE_TITLES = {
+    "comparison": "Comparison, cases {first}–{last}",
+    "cases": "Cases {first}–{last}",
+    "timeline": "Timeline, {label}",
+}
+
+
+def index_page(site: Site, name: str, number: int) -> str:
+    """A numbered page (2, 3, ...) of a long index; the first is the hand-written page."""
+    paging = site.PAGING[name]
+    here = paging.url(number)
+    view = getattr(site, PAGED[name])(here, number)
+    pager = view["pager"]
+    current = pager["pages"][number - 1]
+    title = _PAGE_TITLES[name].format(
+        first=f"{pager['first']:,}", last=f"{pager['last']:,}", label=current["label"]
+    )
+    meta = {
+        "title": text(title),
+        "render_macros": False,
+        "description": text(f"{title}: page {number} of {pager['count']}."),
+        "page_nav": site.paged_nav(name, number),
+    }
+    if name == "comparison":  # the table needs the width, as on /comparison/
+        meta["hide"] = ["toc"]
+    html = render_template(
+        "pages/index_page.html",
+        **view,
+        name=name,
+        title=title,
+        first_href=href(here, url(paging.index)),
+    )
+    return front_matter(meta) + page_markdown(html)
+
+
 def generated_pages(site: Site) -> dict[str, str]:
     """{docs-relative path: Markdown} for every page made from data files."""
     pages = {doc_path("case", case_id): case_page(site, case_id) for case_id in site.p.cases}
@@ -112,4 +149,10 @@ def generated_pages(site: Site) -> dict[str, str]:
             for letter in site.letters()
         }
     )
+    for name, paging in site.PAGING.items():
+        for number in range(2, len(site.pages(name)) + 1):
+            path = doc_path(paging.page, str(number))
+            if path in pages:  # two generated pages at one address: a bug, not a page
+                raise ValueError(f"{path}: two generated pages at one address")
+            pages[path] = index_page(site, name, number)
     return pages

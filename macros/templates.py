@@ -66,6 +66,11 @@ def number_word(number: int) -> str:
     return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
 
 
+def thousands(number: int) -> str:
+    """A count with its thousands marked, as in running English: 1028 -> '1,028'."""
+    return f"{number:,}"
+
+
 def json_script(value) -> Markup:
     """`value` as JSON that is safe inside a <script> element: no <, > or & in it."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=False)
@@ -116,6 +121,7 @@ def _environment() -> Environment:
     )
     env.filters["markdown"] = markdown
     env.filters["number_word"] = number_word
+    env.filters["thousands"] = thousands
     env.filters["letter_title"] = letter_title
     env.filters["date_text"] = date_text
     env.filters["long_date"] = date_text  # the same filter under the name the citation box uses

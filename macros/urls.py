@@ -14,16 +14,30 @@ PAGES = {
     "criteria": "criteria/",
     "cases": "cases/",
     "case": "cases/{id}/",
+    # Beyond a number of entries an index is split into numbered pages (view.py PAGING): the
+    # first stays at the index's address, the others follow it. Under /cases/ they have a
+    # folder of their own, so that no case id can take their address.
+    "cases-page": "cases/page/{id}/",
     "comparison": "comparison/",
+    "comparison-page": "comparison/{id}/",
     "timeline": "timeline/",
+    "timeline-page": "timeline/{id}/",
     "sources": "sources/",
     "sources-letter": "sources/{id}/",
     "about": "about/",
     "perspectives": "perspectives/",
     "cite": "cite/",
 }
-# Page kinds written from data (one page per entry); the others are hand-written in docs/.
-GENERATED = ("case", "concept", "sources-letter")
+# Page kinds written from data (one page per entry, or per page of a long index); the others
+# are hand-written in docs/.
+GENERATED = (
+    "case",
+    "concept",
+    "sources-letter",
+    "cases-page",
+    "comparison-page",
+    "timeline-page",
+)
 
 
 def url(kind: str, entry_id: str = "") -> str:

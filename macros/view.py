@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -24,13 +25,34 @@ from .glossary import terms as glossary_terms
 from .model import DATA_DIR, Project, date_order, load_project
 from .render import href, markdown_inline
 from .templates import letter_title
-from .urls import url
+from .urls import DOWNLOADS_PAGE, url
 
 
 @dataclass(frozen=True)
 class Link:
     href: str
     text: str
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a long index is split into numbered pages: every entry on one page up to `limit`
+    entries; beyond it, pages of `size` entries, the first at the index's own address
+    ('comparison/'), the others at numbered ones ('comparison/2/', urls.py)."""
+
+    index: str  # the URL kind of the first page
+    page: str  # the URL kind of the others
+    limit: int
+    size: int
+
+    def split(self, items: Sequence) -> list[list]:
+        items = list(items)
+        if len(items) <= self.limit:
+            return [items]
+        return [items[i : i + self.size] for i in range(0, len(items), self.size)]
+
+    def url(self, number: int) -> str:
+        return url(self.index) if number == 1 else url(self.page, str(number))
 
 
 # The bibliography's groups, by CSL type, in the order the sources page shows them; the
@@ -375,6 +397,136 @@ class Site:
                 )
         return {"items": items, "total": len(keys), "test": self.vocab["test"][test]}
 
+    # ----- long indexes, in numbered pages ---------------------------------------------------
+
+    # The indexes that grow with the cases, and where each is split (see Paging). The limits
+    # keep every page under 150 KB of HTML (bench/): a row of the comparison is about 2.7 KB
+    # with its what-if data, a row of the cases index 0.5 KB, an event of the timeline 0.9 KB.
+    # At the real data's size each is one page.
+    PAGING = {
+        "comparison": Paging("comparison", "comparison-page", limit=30, size=30),
+        "cases": Paging("cases", "cases-page", limit=200, size=200),
+        "timeline": Paging("timeline", "timeline-page", limit=200, size=120),
+    }
+
+    @cached_property
+    def _timeline_order(self) -> tuple[tuple[str, int], ...]:
+        """(case id, event number) of every event, in the timeline's order: by date (a
+        partial date before the full dates it contains), then in the order of /cases/, then
+        in the case's own order."""
+        keys = []
+        for position, case_id in enumerate(self._case_order):
+            for number, event in enumerate(self.p.cases[case_id].get("events", []), 1):
+                keys.append((date_order(event["date"]), position, number, case_id))
+        return tuple((case_id, number) for *_, number, case_id in sorted(keys))
+
+    def pages(self, name: str) -> list[list]:
+        """The entries of each page of one long index (PAGING): case ids for 'cases' and
+        'comparison', (case id, event number) for 'timeline'."""
+        if name not in self._pages:
+            entries = self._timeline_order if name == "timeline" else self._case_order
+            self._pages[name] = self.PAGING[name].split(entries)
+        return self._pages[name]
+
+    @cached_property
+    def _pages(self) -> dict[str, list[list]]:
+        return {}
+
+    @cached_property
+    def _timeline_page_of(self) -> dict[str, int]:
+        """{event id ('<case id>-<number>'): the timeline page it is on}."""
+        return {
+            f"{case_id}-{number}": n
+            for n, chunk in enumerate(self.pages("timeline"), 1)
+            for case_id, number in chunk
+        }
+
+    @cached_property
+    def _timeline_case_page(self) -> dict[str, int]:
+        """{case id: the timeline page of its first event}."""
+        first: dict[str, int] = {}
+        for n, chunk in enumerate(self.pages("timeline"), 1):
+            for case_id, _ in chunk:
+                first.setdefault(case_id, n)
+        return first
+
+    def page_label(self, name: str, chunk: list, start: int) -> str:
+        """What a page of an index holds, for its pager: the years of its events on the
+        timeline ('1996–2001'), otherwise the numbers of its entries ('31–60'; `start` is the
+        number of its first)."""
+        if name == "timeline":
+            first, last = (
+                self.p.cases[case_id]["events"][number - 1]["date"][:4]
+                for case_id, number in (chunk[0], chunk[-1])
+            )
+            return first if first == last else f"{first}–{last}"
+        return f"{start}–{start + len(chunk) - 1}"
+
+    def pager(self, here: str, name: str, number: int) -> dict | None:
+        """The pages of one long index, for the pager at the top of each (None when it is one
+        page): each page's link and label (a label two pages share is numbered), which one
+        is this, the previous and next, and the entries this page holds of how many."""
+        chunks = self.pages(name)
+        if not 1 <= number <= len(chunks):
+            raise ValueError(f"{name}: no page {number} (it has {len(chunks)})")
+        if len(chunks) == 1:
+            return None
+        paging = self.PAGING[name]
+        starts = [1]
+        for chunk in chunks[:-1]:
+            starts.append(starts[-1] + len(chunk))
+        labels = [self.page_label(name, c, start) for c, start in zip(chunks, starts, strict=True)]
+        repeated = {label for label in labels if labels.count(label) > 1}
+        seen: dict[str, int] = {}
+        pages = []
+        for n, label in enumerate(labels, 1):
+            if label in repeated:
+                seen[label] = seen.get(label, 0) + 1
+                label = f"{label}, part {seen[label]}"
+            pages.append(
+                {
+                    "number": n,
+                    "href": href(here, paging.url(n)),
+                    "label": label,
+                    "current": n == number,
+                }
+            )
+        first = starts[number - 1]
+        return {
+            "name": name,
+            "number": number,
+            "count": len(chunks),
+            "first": first,
+            "last": first + len(chunks[number - 1]) - 1,
+            "total": sum(len(c) for c in chunks),
+            "pages": pages,
+            "prev": pages[number - 2] if number > 1 else None,
+            "next": pages[number] if number < len(chunks) else None,
+        }
+
+    def paged_nav(self, name: str, number: int) -> dict:
+        """The way up and along for a numbered page of a long index (see page_nav)."""
+        paging = self.PAGING[name]
+        here = paging.url(number)
+        pager = self.pager(here, name, number)
+        title = {"comparison": "Comparison", "cases": "Cases", "timeline": "Timeline"}[name]
+        holds = {"comparison": "Comparison, cases ", "cases": "Cases ", "timeline": "Timeline, "}
+
+        def along(page):
+            return page and {"href": page["href"], "text": holds[name] + page["label"]}
+
+        return {
+            "up": [
+                {"href": href(here, url("home")), "text": "Home"},
+                {"href": href(here, url(paging.index)), "text": title},
+            ],
+            "noun": "page",
+            "position": number,
+            "count": pager["count"],
+            "prev": along(pager["prev"]),
+            "next": along(pager["next"]),
+        }
+
     # ----- generated pages ------------------------------------------------------------------
 
     def case_page(self, case_id: str) -> dict:
@@ -418,7 +570,11 @@ class Site:
             "last_reviewed": case["last_reviewed"],
             "summary": [self.sourced(here, p) for p in case["summary"]],
             "events": self.events(here, case_id),
-            "timeline_href": href(here, url("timeline")) + f"?case={case_id}",
+            # The timeline's page with the case's first event, filtered to the case
+            "timeline_href": href(
+                here, self.PAGING["timeline"].url(self._timeline_case_page.get(case_id, 1))
+            )
+            + f"?case={case_id}",
             "essay_use": case["essay_use"],
             "fact_checks": [
                 {
@@ -447,7 +603,7 @@ class Site:
                 }
                 for c in self.index.claims_by_case.get(case_id, [])
             ],
-            "related": [self.case_link(here, r) for r in self.index.related[case_id]],
+            "related": self._related(here, case_id),
             "page_sources": self.page_sources(here, derive.sources_in(case)),
             "whatif": self.whatif(here, [case_id]),
         }
@@ -463,6 +619,26 @@ class Site:
             "links": [self.case_link(here, cid) for cid in shown],
             "count": len(case_ids),
             "elsewhere": "" if shown or not case_ids else full_list,
+        }
+
+    # A case page names its related cases up to this many; beyond it, the cases its own file
+    # names, and how many others name it, with a link to the downloads (each case's data
+    # there holds its `related`). A bibliography entry's "Cited on" names case pages up to
+    # this many too; beyond it, their number and the same link.
+    RELATED_LIMIT = 20
+    CITED_LIMIT = 20
+
+    def _related(self, here: str, case_id: str) -> dict:
+        related = self.index.related[case_id]
+        if len(related) <= self.RELATED_LIMIT:
+            shown = related
+        else:
+            shown = sorted(dict.fromkeys(self.p.cases[case_id].get("related", [])))
+        return {
+            "links": [self.case_link(here, r) for r in shown],
+            "count": len(related),
+            "others": len(related) - len(shown),
+            "elsewhere": href(here, DOWNLOADS_PAGE) if len(shown) < len(related) else "",
         }
 
     def concept_page(self, concept_id: str) -> dict:
@@ -574,9 +750,11 @@ class Site:
             )
         return {"criteria": criteria}
 
-    def cases_index(self, here: str) -> dict:
+    def cases_index(self, here: str, page: int = 1) -> dict:
+        """/cases/ (or one of its numbered pages, beyond PAGING['cases']): the cases of the
+        page in one table per role, in the schema's order; the legend counts every case."""
         groups = []
-        order = self.case_order()
+        order = self.pages("cases")[page - 1]
         for role in self.vocab["role"].terms:
             ids = [cid for cid in order if self.p.cases[cid]["role"] == role.value]
             if ids:
@@ -594,11 +772,18 @@ class Site:
                         ],
                     }
                 )
-        return {"groups": groups, "counts": [self.verdict_counts(here, t) for t in derive.TESTS]}
+        return {
+            "groups": groups,
+            "counts": [self.verdict_counts(here, t) for t in derive.TESTS],
+            "pager": self.pager(here, "cases", page),
+        }
 
-    def comparison_table(self, here: str) -> dict:
+    def comparison_table(self, here: str, page: int = 1) -> dict:
+        """/comparison/'s table (or one of its numbered pages, beyond PAGING['comparison']):
+        the rows of the page, the filters they offer, the what-if data of those rows; the
+        legend counts every case."""
         rows = []
-        for case_id in sorted(self.p.cases, key=self.role_order):
+        for case_id in self.pages("comparison")[page - 1]:
             case = self.p.cases[case_id]
             cells = []
             for criterion_id in self.p.criteria:
@@ -662,6 +847,7 @@ class Site:
                 },
             },
             "whatif": self.whatif(here, [row["id"] for row in rows]),
+            "pager": self.pager(here, "comparison", page),
         }
 
     def whatif(self, here: str, case_ids: list[str]) -> dict:
@@ -806,6 +992,12 @@ class Site:
                     else c.name
                 )
                 cited.append({"kind": c.kind, "name": name, "href": target})
+            cases = [c for c in cited if c["kind"] == "case"]
+            if len(cases) > self.CITED_LIMIT:  # their number, where the first case was
+                summary = {"kind": "cases", "name": str(len(cases)), "href": href(here, DOWNLOADS_PAGE)}
+                cited = [
+                    summary if c is cases[0] else c for c in cited if c["kind"] != "case" or c is cases[0]
+                ]
             entries.append(
                 {
                     **self.source_view(source_id),
@@ -1070,52 +1262,65 @@ class Site:
         """One case's dated events, in date order (a partial date before the full dates it
         contains), each with its kind, its line, its sources and its place on /timeline/."""
         case = self.p.cases[case_id]
+        timeline = self.PAGING["timeline"]
         numbered = sorted(
             enumerate(case.get("events", []), 1), key=lambda ie: (date_order(ie[1]["date"]), ie[0])
         )
         return [
             {
                 "id": f"{case_id}-{number}",
+                "number": number,
                 "date": event["date"],
                 "kind": self.vocab["event_kind"][event["kind"]],
                 "text": event["text"],
                 "sources": self.source_links(here, event["sources"]),
-                "timeline_href": href(here, url("timeline"), f"{case_id}-{number}"),
+                "timeline_href": href(
+                    here,
+                    timeline.url(self._timeline_page_of[f"{case_id}-{number}"]),
+                    f"{case_id}-{number}",
+                ),
             }
             for number, event in numbered
         ]
 
-    def timeline(self, here: str) -> dict:
-        """Every dated event of every case on one line of time: grouped by year, in date order
-        (then in the order of /cases/), each entry with its case, the case's role and the
-        event's kind, which the page's filters use. Only what occurs is offered as a filter."""
-        order = self.case_order()
+    def timeline(self, here: str, page: int = 1) -> dict:
+        """Every dated event of every case on one line of time (or the events of one numbered
+        page, beyond PAGING['timeline']): grouped by year, in date order (then in the order of
+        /cases/), each entry with its case, the case's role and the event's kind, which the
+        page's filters use. Only what occurs on the page is offered as a filter."""
+        order = {case_id: n for n, case_id in enumerate(self._case_order)}
+        wanted: dict[str, set[int]] = {}
+        for case_id, number in self.pages("timeline")[page - 1]:
+            wanted.setdefault(case_id, set()).add(number)
         entries = []
-        for position, case_id in enumerate(order):
+        for case_id, numbers in wanted.items():
             case = self.p.cases[case_id]
             for event in self.events(here, case_id):
+                if event["number"] not in numbers:
+                    continue
                 event |= {
                     "case": self.case_link(here, case_id),
                     "case_id": case_id,
                     "role": self.vocab["role"][case["role"]],
-                    "key": (date_order(event["date"]), position),
+                    "key": (date_order(event["date"]), order[case_id], event["number"]),
                 }
                 entries.append(event)
         entries.sort(key=lambda e: e["key"])
         years: dict[str, list[dict]] = {}
         for entry in entries:
             years.setdefault(entry["date"][:4], []).append(entry)
-        used = {e["case_id"] for e in entries}
         return {
             "years": [{"year": y, "events": events} for y, events in years.items()],
             "count": len(entries),
             "cases": [
-                {"id": c, "text": self.p.cases[c]["short_title"]} for c in order if c in used
+                {"id": c, "text": self.p.cases[c]["short_title"]}
+                for c in sorted(wanted, key=order.__getitem__)
             ],
             "roles": [t for t in self.vocab["role"].terms if any(e["role"] == t for e in entries)],
             "kinds": [
                 t for t in self.vocab["event_kind"].terms if any(e["kind"] == t for e in entries)
             ],
+            "pager": self.pager(here, "timeline", page),
         }
 
     def vocabulary(self, here: str) -> dict:

@@ -1,7 +1,8 @@
 // The comparison table: filters (role, decade, region, each test's verdict) and sorting by any
 // column, with the vendored tablesort (javascripts/vendor/tablesort.min.js, from npm; see
 // package.json). No request leaves the page. Without this script the form stays hidden and
-// the table is a plain table in the site's order.
+// the table is a plain table in the site's order. On a page of a long comparison (/comparison/2/)
+// the filters and the sorting apply to the rows of that page, and the status says so.
 (function () {
   "use strict";
 
@@ -32,9 +33,11 @@
         row.hidden = !visible;
         if (visible) shown += 1;
       });
+      // On a page of a long comparison the filters choose among the rows of that page.
+      var scope = form.getAttribute("data-ir-scope");
       var message = shown === rows.length
-        ? "Showing all " + rows.length + " cases."
-        : "Showing " + shown + " of " + rows.length + " cases.";
+        ? "Showing all " + rows.length + " cases" + (scope ? " " + scope : "") + "."
+        : "Showing " + shown + " of " + (scope ? "the " : "") + rows.length + " cases" + (scope ? " " + scope : "") + ".";
       if (announceIt) {
         announce(status, message);
       } else {

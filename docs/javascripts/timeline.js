@@ -2,7 +2,9 @@
 // Without this script the form stays hidden and every event is listed. Each event carries
 // data-case, data-role and data-kind; a year with no event left is hidden with its heading.
 // The count is announced through the status line (role=status, aria-live=polite), and the
-// choice is kept in the address (?case=...&role=...&kind=...) so that it can be shared.
+// choice is kept in the address (?case=...&role=...&kind=...) so that it can be shared. A long
+// timeline is split into numbered pages (/timeline/2/): the filters choose among the events of
+// the page, and the links to the other pages keep the role and kind chosen.
 (function () {
   "use strict";
 
@@ -58,6 +60,25 @@
     }
     var query = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    carry();
+  }
+
+  // The links to the other pages of a long timeline carry the role and kind chosen (a case is
+  // chosen among the cases of one page).
+  function carry() {
+    var filters = chosen();
+    var links = document.querySelectorAll("[data-ir-pager] a, a[data-ir-pager-link]");
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(links[i].href, window.location.href);
+      ["case", "role", "kind"].forEach(function (name) {
+        if (filters[name] && name !== "case") {
+          url.searchParams.set(name, filters[name]);
+        } else {
+          url.searchParams.delete(name);
+        }
+      });
+      links[i].href = url.toString();
+    }
   }
 
   function readAddress() {

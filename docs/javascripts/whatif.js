@@ -4,8 +4,10 @@
 // (#ir-whatif-data, written by Site.whatif); tests/test_whatif.py runs this function and the
 // Python one on every case and every combination of readings and requires the same answer.
 // The state lives in the address (?alt=case:criterion,case:criterion) so a reader can share
-// it. Without this script the pages show the coded verdicts and the static list of
-// alternatives.
+// it. A comparison of many cases is split into numbered pages, each carrying the data of its
+// own rows: readings of cases on other pages are kept in the address as they are, and the
+// links to the other pages carry the whole state along. Without this script the pages show
+// the coded verdicts and the static list of alternatives.
 (function () {
   "use strict";
 
@@ -40,23 +42,31 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  // Readings of cases this page does not carry (other pages of the comparison): kept in the
+  // address as they came, for the pages that carry them.
+  var kept = [];
+  var KEY = /^[a-z0-9]+(-[a-z0-9]+)*:[a-z0-9]+(-[a-z0-9]+)*$/;
+
   // The alternatives switched on, as a set of "case:criterion" keys.
   function readState(data) {
     var state = {};
     var raw = new URLSearchParams(window.location.search).get("alt") || "";
+    kept = [];
     raw.split(",").forEach(function (key) {
       var parts = key.split(":");
       var c = data.cases[parts[0]];
       if (parts.length === 2 && c && Object.prototype.hasOwnProperty.call(c.alternatives, parts[1])) {
         state[key] = true;
+      } else if (!c && KEY.test(key) && kept.indexOf(key) === -1) {
+        kept.push(key);
       }
     });
     return state;
   }
 
-  function stateUrl(state) {
-    var url = new URL(window.location.href);
-    var keys = Object.keys(state).sort();
+  function withState(address, state) {
+    var url = new URL(address, window.location.href);
+    var keys = Object.keys(state).concat(kept).sort();
     if (keys.length) {
       url.searchParams.set("alt", keys.join(","));
     } else {
@@ -64,6 +74,17 @@
     }
     // Readable: the ids contain no characters that need escaping but the separators.
     return url.toString().replace(/%3A/g, ":").replace(/%2C/g, ",");
+  }
+
+  function stateUrl(state) {
+    return withState(window.location.href, state);
+  }
+
+  // The links to the other pages of a long comparison carry the state along.
+  function carryState(state) {
+    document.querySelectorAll("[data-ir-pager] a, a[data-ir-pager-link]").forEach(function (a) {
+      a.href = withState(a.href, state);
+    });
   }
 
   function valuesFor(data, caseId, state) {
@@ -225,14 +246,18 @@
           return !sameVerdict(verdictFor(data, valuesFor(data, caseId, state), test), coded[caseId][test]);
         });
       });
-      summary.textContent = keys.length
+      summary.textContent = (keys.length
         ? keys.length + (keys.length === 1 ? " reading" : " readings") + " switched; the verdicts of " +
           cases.length + (cases.length === 1 ? " case differ" : " cases differ") + " from the coded ones."
-        : "";
-      reset.hidden = keys.length === 0;
-      shareLink.hidden = keys.length === 0;
+        : "") + (kept.length
+        ? (keys.length ? " " : "") + kept.length + (kept.length === 1 ? " reading is" : " readings are") +
+          " switched for cases on other pages of the comparison, which the links to those pages keep."
+        : "");
+      reset.hidden = keys.length + kept.length === 0;
+      shareLink.hidden = keys.length + kept.length === 0;
       shareLink.href = stateUrl(state);
       window.history.replaceState(null, "", stateUrl(state));
+      carryState(state);
       recount();
       table.dispatchEvent(new CustomEvent("ir-verdicts-changed", { bubbles: true }));
     }
@@ -260,6 +285,7 @@
       var cases = {};
       Object.keys(state).forEach(function (key) { cases[key.split(":")[0]] = true; });
       state = {};
+      kept = [];
       Object.keys(cases).forEach(renderCase);
       renderBar();
       announce(status, "Back to the site's coding: every verdict as coded.");
@@ -288,7 +314,7 @@
         }
       });
     });
-    if (Object.keys(touched).length) renderBar();
+    if (Object.keys(touched).length || kept.length) renderBar();
   }
 
   // ----- a case page --------------------------------------------------------------------------
