@@ -399,14 +399,15 @@ class Site:
 
     # ----- long indexes, in numbered pages ---------------------------------------------------
 
-    # The indexes that grow with the cases, and where each is split (see Paging). The limits
-    # keep every page under 150 KB of HTML (bench/): a row of the comparison is about 2.7 KB
-    # with its what-if data, a row of the cases index 0.5 KB, an event of the timeline 0.9 KB.
-    # At the real data's size each is one page.
+    # The indexes that grow with the cases, and where each is split (see Paging). The sizes
+    # keep every page under 150 KB of HTML with Material's frame (about 30 KB; bench/): a row
+    # of the comparison is up to 3.6 KB with its what-if data, a row of the cases index about
+    # 0.5 KB, an event of the timeline 0.9 KB. At the real data's size (28 cases, 181 events)
+    # each is one page, as it was.
     PAGING = {
-        "comparison": Paging("comparison", "comparison-page", limit=30, size=30),
-        "cases": Paging("cases", "cases-page", limit=200, size=200),
-        "timeline": Paging("timeline", "timeline-page", limit=200, size=120),
+        "comparison": Paging("comparison", "comparison-page", limit=30, size=25),
+        "cases": Paging("cases", "cases-page", limit=180, size=180),
+        "timeline": Paging("timeline", "timeline-page", limit=200, size=100),
     }
 
     @cached_property
@@ -460,7 +461,7 @@ class Site:
                 for case_id, number in (chunk[0], chunk[-1])
             )
             return first if first == last else f"{first}–{last}"
-        return f"{start}–{start + len(chunk) - 1}"
+        return f"{start:,}–{start + len(chunk) - 1:,}"
 
     def pager(self, here: str, name: str, number: int) -> dict | None:
         """The pages of one long index, for the pager at the top of each (None when it is one
