@@ -995,9 +995,15 @@ class Site:
                 cited.append({"kind": c.kind, "name": name, "href": target})
             cases = [c for c in cited if c["kind"] == "case"]
             if len(cases) > self.CITED_LIMIT:  # their number, where the first case was
-                summary = {"kind": "cases", "name": str(len(cases)), "href": href(here, DOWNLOADS_PAGE)}
+                summary = {
+                    "kind": "cases",
+                    "name": str(len(cases)),
+                    "href": href(here, DOWNLOADS_PAGE),
+                }
                 cited = [
-                    summary if c is cases[0] else c for c in cited if c["kind"] != "case" or c is cases[0]
+                    summary if c is cases[0] else c
+                    for c in cited
+                    if c["kind"] != "case" or c is cases[0]
                 ]
             entries.append(
                 {
