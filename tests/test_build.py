@@ -36,6 +36,9 @@ def test_every_page_kind_is_where_urls_py_says(pages, project):
         assert url("case", case_id) in pages
     for concept_id in project.concepts:
         assert url("concept", concept_id) in pages
+    # At the real data's size each long index is one page (view.py PAGING): none is numbered.
+    for kind in ("comparison-page", "cases-page", "timeline-page"):
+        assert kind in GENERATED and url(kind, "2") not in pages, kind
 
 
 def test_internal_links_and_anchors_resolve(built_site, pages):
