@@ -171,7 +171,9 @@ def test_filters_show_matching_rows_and_say_how_many(visit, project, site):
         "rows => rows.map(r => r.dataset.case)"
     )
     assert sorted(shown) == expected
+    # The status is announced: emptied, then written 50 ms later (comparison.js announce).
     status = page.locator("[data-ir-filter-status]")
+    status.filter(has_text="Showing ").wait_for(timeout=5000)
     assert re.search(rf"Showing {len(expected)} of {len(project.cases)} cases", status.inner_text())
     page.locator('select[name="role"]').select_option("")
     page.locator('select[name="verdict-essay"]').select_option("strategic-cooperation")
