@@ -47,7 +47,16 @@ PAGE_TYPES = {
     "cases index": "cases/",
     "sources": "sources/",
     "sources letter": "sources/t/",
+    "timeline": "timeline/",
     "argument": "argument/",
+}
+# Kinds with more than one page: an index split into numbered pages beyond one page's worth
+# (macros/view.py PAGING), the letters of the bibliography. Each is measured by its largest.
+SEVERAL = {
+    "comparison": "comparison/*/",
+    "cases index": "cases/page/*/",
+    "timeline": "timeline/*/",
+    "sources letter": "sources/*/",
 }
 LIGHTHOUSE_PAGES = ("home", "case", "comparison", "concept")
 LIGHTHOUSE = "lighthouse@12.2.3"
@@ -199,11 +208,15 @@ def floor_project(site: Path, ours: Path, dest: Path) -> Path:
 
 
 def page_bytes(site: Path) -> dict[str, int]:
-    return {
+    sizes = {
         name: len((site / url / "index.html").read_bytes())
         for name, url in PAGE_TYPES.items()
         if (site / url / "index.html").exists()
     }
+    for name, pattern in SEVERAL.items():
+        pages = [len(p.read_bytes()) for p in site.glob(pattern + "index.html")]
+        sizes[name] = max([sizes.get(name, 0), *pages])
+    return sizes
 
 
 def largest(site: Path, folder: str) -> int:
@@ -389,6 +402,10 @@ def markdown_report(results: dict) -> str:
     lines += [
         "",
         "## HTML per page type (KB)",
+        "",
+        "The largest page of the kind for "
+        + ", ".join(SEVERAL)
+        + " (numbered pages of a long index, letters of the bibliography).",
         "",
         "| page | " + " | ".join(f"{r['cases']} cases" for r in results["sizes"]) + " |",
         "|---|" + "---:|" * len(results["sizes"]),
