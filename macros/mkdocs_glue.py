@@ -135,7 +135,7 @@ def on_page_content(html, page, config, files):
     # Data-derived HTML was held out of the Markdown step (see render.page_markdown). Its ids
     # were not seen by MkDocs' anchor check then, so they are added now: links such as
     # about.md -> argument.md#<objection id> are checked like any other.
-    released = release(html)
+    released = release(html, forget=True)
     if released != html and page.present_anchor_ids is not None:
         page.present_anchor_ids |= anchor_ids(released)
     # Glossary terms: the first mention of a concept or criterion in each section shows its
