@@ -1,4 +1,4 @@
-"""A printed case page reads like a short paper (stylesheets/print.css): Chromium prints the
+"""A printed case page reads like a short paper (the print section of stylesheets/site.css): Chromium prints the
 built page to PDF, and its text (pypdf) holds the title, the verdicts, the coding table, the
 sources and, at the foot, the citation with the page's address, in that order, and none of the
 site's navigation. The PDFs go to test-artifacts/print/ for a reviewer to look at."""

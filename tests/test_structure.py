@@ -138,5 +138,9 @@ def test_vendored_browser_libraries_match_the_pinned_npm_versions():
     scripts = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!ENV", ""))[
         "extra_javascript"
     ]
-    assert all((ROOT / "docs" / s).is_file() for s in scripts)
+    page_scripts = re.findall(
+        r"'(javascripts/[^']+)'\|url", (ROOT / "overrides" / "main.html").read_text()
+    )
+    assert "javascripts/vendor/tablesort.min.js" in page_scripts
+    assert all((ROOT / "docs" / s).is_file() for s in scripts + page_scripts)
     assert all(not s.startswith(("http:", "https:", "//")) for s in scripts)
