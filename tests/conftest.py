@@ -196,8 +196,8 @@ class Visit:
         self.context.close()
 
 
-@pytest.fixture
-def visit(browser, base_url):
+def visits(browser, base_url):
+    """A fixture body: yields a function that opens pages of one site, closed afterwards."""
     opened = []
 
     def _visit(path, **context):
@@ -208,3 +208,8 @@ def visit(browser, base_url):
     yield _visit
     for v in opened:
         v.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    yield from visits(browser, base_url)

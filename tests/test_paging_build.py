@@ -16,7 +16,7 @@ import threading
 import pytest
 from test_paging import BUDGET, many_cases
 
-from conftest import DESKTOP, PHONE, WCAG, Visit, copy_repo, mkdocs_build
+from conftest import DESKTOP, PHONE, WCAG, copy_repo, mkdocs_build, visits
 from macros import citation, derive
 from macros.view import Site
 from sitecheck import broken_links, crawl, duplicate_ids, orphans
@@ -65,16 +65,7 @@ def big_url(big_site):
 
 @pytest.fixture
 def open_page(browser, big_url):
-    opened = []
-
-    def _open(path, **context):
-        v = Visit(browser, big_url, path, **context)
-        opened.append(v)
-        return v
-
-    yield _open
-    for v in opened:
-        v.close()
+    yield from visits(browser, big_url)
 
 
 def test_the_long_indexes_run_to_numbered_pages_each_under_the_budget(big, big_site):
