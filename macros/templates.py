@@ -19,7 +19,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+)
 from markupsafe import Markup
 
 from . import render
@@ -110,6 +116,16 @@ def date_text(value: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
+def bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept on disk between runs (Jinja's own per-user cache directory,
+    checked against each template's source), so a build does not compile every template
+    again: 0.2 s for ours, more for the theme's. None where no safe directory exists."""
+    try:
+        return FileSystemBytecodeCache()
+    except RuntimeError:
+        return None
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -117,7 +133,8 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,
+        auto_reload=True,  # `mkdocs serve` shows an edited template on its next rebuild
+        bytecode_cache=bytecode_cache(),
     )
     env.filters["markdown"] = markdown
     env.filters["number_word"] = number_word
