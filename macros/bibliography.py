@@ -108,6 +108,8 @@ def _style():
 CACHE_FILE = Path(__file__).resolve().parent.parent / ".cache" / "references.json"
 _CACHE_VERSION = f"{STYLE} citeproc-py {version('citeproc-py')} tidy 2"
 _cache: dict[str, str] | None = None
+_used: set[str] = set()  # the entries looked up since the cache was last saved
+_formatted = False  # whether any reference was formatted since then
 
 
 def _format_one(item: dict) -> str:
@@ -126,14 +128,23 @@ def _load_cache() -> dict[str, str]:
     return _cache
 
 
-def _save_cache(cache: dict[str, str], used: set[str]) -> None:
-    try:
-        CACHE_FILE.parent.mkdir(exist_ok=True)
-        temporary = CACHE_FILE.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({k: cache[k] for k in sorted(used)}), encoding="utf-8")
-        temporary.replace(CACHE_FILE)
-    except OSError:
-        pass  # a read-only checkout builds, just without the cache
+def save_cache(only_used: bool) -> None:
+    """Write the formatted references to .cache/ when any was formatted since the last save
+    (2.7 ms each, 1.2 s for the real bibliography): the next build only looks them up. A build
+    of the whole site looks up every source, so it keeps `only_used` entries and the file
+    does not grow with edits; anything that formats a few references keeps them all."""
+    global _formatted
+    if _formatted and _cache is not None:
+        kept = sorted(_used) if only_used else sorted(_cache)
+        try:
+            CACHE_FILE.parent.mkdir(exist_ok=True)
+            temporary = CACHE_FILE.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({k: _cache[k] for k in kept}), encoding="utf-8")
+            temporary.replace(CACHE_FILE)
+        except OSError:
+            pass  # a read-only checkout builds, just without the cache
+    _formatted = False
+    _used.clear()
 
 
 def sort_key(source: dict) -> tuple:
@@ -153,7 +164,8 @@ def format_references(sources: dict[str, dict]) -> dict[str, Markup]:
     """{source id: formatted reference as HTML}, in APA order, its URL or DOI a link. The
     HTML is safe (every field was escaped going in; render.link_urls escapes the address
     again for the attribute), so templates print it as it is."""
-    cache, used, changed = _load_cache(), set(), False
+    global _formatted
+    cache = _load_cache()
     result = {}
     for source_id in sorted(sources, key=lambda sid: (sort_key(sources[sid]), sid)):
         item = _escaped(to_csl(source_id, sources[source_id]))
@@ -161,11 +173,9 @@ def format_references(sources: dict[str, dict]) -> dict[str, Markup]:
             json.dumps([_CACHE_VERSION, item], sort_keys=True).encode()
         ).hexdigest()
         if key not in cache:
-            cache[key], changed = _format_one(item), True
-        used.add(key)
+            cache[key], _formatted = _format_one(item), True
+        _used.add(key)
         result[source_id] = Markup(link_urls(cache[key]))
-    if changed:
-        _save_cache(cache, used | set(cache) if len(cache) < 4 * len(used) else used)
     return result
 
 

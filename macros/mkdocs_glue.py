@@ -20,7 +20,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from macros import citation, contribute, glossary, publish
+from macros import bibliography, citation, contribute, glossary, publish
 from macros.derive import counts
 from macros.errors import DataError
 from macros.exports import exports
@@ -189,3 +189,8 @@ def on_page_content(html, page, config, files):
     # Glossary terms: the first mention of a concept or criterion in each section shows its
     # short definition on hover, focus or tap (macros/glossary.py, javascripts/glossary.js).
     return glossary.mark(released, page.url, site_or_abort().glossary)
+
+
+def on_post_build(config):
+    # Once per build, not once per formatted reference; a whole build looks up every source.
+    bibliography.save_cache(only_used=True)

@@ -4,6 +4,7 @@ doubled punctuation, short labels cut at a word."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -60,3 +61,34 @@ def test_long_organisation_labels_are_cut_at_a_word():
         ],
     }
     assert short_cite(source) == "Government of the Republic of Tajikistan and United Tajik… 1997"
+
+
+def _item(title: str) -> dict:
+    return {"type": "webpage", "title": title, "issued": "2020", "url": "https://example.org/"}
+
+
+def test_formatted_references_are_saved_once_and_a_whole_build_keeps_only_what_it_used(
+    tmp_path, monkeypatch
+):
+    from macros import bibliography
+
+    cache_file = tmp_path / ".cache" / "references.json"
+    monkeypatch.setattr(bibliography, "CACHE_FILE", cache_file)
+    monkeypatch.setattr(bibliography, "_cache", {})
+    monkeypatch.setattr(bibliography, "_used", set())
+    monkeypatch.setattr(bibliography, "_formatted", False)
+    format_references({"a": _item("First"), "b": _item("Second")})
+    assert not cache_file.exists()  # formatting a few references writes nothing by itself
+    bibliography.save_cache(only_used=False)
+    assert len(json.loads(cache_file.read_text())) == 2
+    format_references({"c": _item("Third")})  # a partial view (a test, a tool) keeps all
+    bibliography.save_cache(only_used=False)
+    assert len(json.loads(cache_file.read_text())) == 3
+    format_references({"a": _item("First changed"), "c": _item("Third")})
+    bibliography.save_cache(only_used=True)  # a whole build: what it looked up, nothing stale
+    saved = json.loads(cache_file.read_text())
+    assert len(saved) == 2 and any("First changed" in v for v in saved.values())
+    format_references({"a": _item("First changed")})
+    cache_file.unlink()
+    bibliography.save_cache(only_used=True)
+    assert not cache_file.exists()  # nothing formatted since the last save: nothing written
