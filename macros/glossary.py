@@ -306,7 +306,8 @@ def mark(page_html: str, here: str, glossary: Glossary) -> str:
             markup = _markup(term, match.group(0), here, count)
             replacements.append((match.start(), match.end(), markup))
 
-    last_start = candidates[-1].start()
+    starts = [c.start() for c in candidates]
+    count = len(candidates)
     pos = 0
     for token in _TOKEN.finditer(page_html):
         start = token.start()
@@ -315,14 +316,14 @@ def mark(page_html: str, here: str, glossary: Glossary) -> str:
                 raw_until = ""
                 pos = token.end()
                 # candidates in the raw text are passed over, never marked
-                while next_candidate < len(candidates) and candidates[next_candidate].start() < pos:
+                while next_candidate < count and starts[next_candidate] < pos:
                     next_candidate += 1
             continue
-        if start > pos:
-            text(pos, start)
-        pos = token.end()
-        if pos > last_start and next_candidate >= len(candidates):
+        if next_candidate < count and starts[next_candidate] < start:
+            text(pos, start)  # only text that holds the next candidate is looked at
+        elif next_candidate >= count:
             break
+        pos = token.end()
         closing, tag, attrs = token.groups()
         if not tag:
             continue  # a comment, doctype or the like
