@@ -170,6 +170,8 @@ def mark_scripts(fragment: str) -> str:
 MAX_BRACKETS = 50
 MAX_NESTING_PREFIX = 24
 _NESTING_PREFIX = re.compile(r"^(?:[ \t>*+-]|[0-9]{1,9}[.)])*", re.MULTILINE)
+# A prefix that long starts with that many of its characters: one search rules it out.
+_MAYBE_DEEP = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING_PREFIX + 1}}}", re.MULTILINE)
 
 
 def markdown_cost_problem(value: str) -> str:
@@ -180,6 +182,8 @@ def markdown_cost_problem(value: str) -> str:
             f"text has {brackets} '[' (expected at most {MAX_BRACKETS} square brackets "
             "in one text; split it up)"
         )
+    if not _MAYBE_DEEP.search(value):
+        return ""
     deepest = max((len(m.group(0)) for m in _NESTING_PREFIX.finditer(value)), default=0)
     if deepest > MAX_NESTING_PREFIX:
         return (

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, run_check
 from macros.errors import MAX_PROBLEMS_PER_FILE, DataError
@@ -318,3 +320,19 @@ def test_too_long_texts_say_how_long_and_the_limit(minimal_data):
         'title: "' + "t" * 56 + "... is 301 characters long (expected at most 300)"
     )
     assert problems[1].endswith("is 61 characters long (expected at most 60)")
+
+
+_UNITS = st.sampled_from([" ", "\t", ">", "*", "+", "-", "1.", "12)", "123456789.", "7"])
+_LINES = st.tuples(st.lists(_UNITS, max_size=30).map("".join), st.sampled_from(["", "a", "[x] y"]))
+
+
+@settings(max_examples=400)
+@given(st.lists(_LINES, max_size=6).map(lambda ls: "\n".join(p + rest for p, rest in ls)))
+def test_the_quick_nesting_test_agrees_with_measuring_every_line(value):
+    # render.markdown_cost_problem rules most texts out with one search; measuring every
+    # line's prefix is what it stands for.
+    from macros.render import _NESTING_PREFIX, MAX_NESTING_PREFIX
+
+    deepest = max((len(m.group(0)) for m in _NESTING_PREFIX.finditer(value)), default=0)
+    too_deep = value.count("[") <= MAX_BRACKETS and deepest > MAX_NESTING_PREFIX
+    assert bool(markdown_cost_problem(value)) == too_deep
