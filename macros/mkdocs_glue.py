@@ -25,7 +25,13 @@ from macros.derive import counts
 from macros.errors import DataError
 from macros.exports import exports
 from macros.render import anchor_ids, forget_held, release
-from macros.templates import bytecode_cache, date_text, number_word, render_template
+from macros.templates import (
+    bytecode_cache,
+    date_text,
+    number_word,
+    reload_templates,
+    render_template,
+)
 from macros.view import get_site
 
 # mkdocs-macros logs its start-up (modules, variables, macros found) at INFO on every build,
@@ -141,6 +147,7 @@ def _remember_search_entries():
 
 def on_pre_build(config):
     forget_held()
+    reload_templates()
 
 
 def on_env(env, config, files):

@@ -77,8 +77,17 @@ def test_serve_rebuilds_an_edited_case_with_the_same_search_index_as_a_build(tmp
         server.wait_for("Reloading browsers", after=mark)
         assert MARK in server.get("cases/syria-civil-war/")
         served = json.loads(server.get("search/search_index.json"))
+        # an edited page template shows too (the core's templates are read once per build)
+        template = repo / "macros" / "templates" / "pages" / "case.html"
+        layout = template.read_text(encoding="utf-8")
+        time.sleep(1.5)
+        mark = len(server.lines)
+        template.write_text(layout.replace('"Derived verdicts"', '"Verdicts"'), encoding="utf-8")
+        server.wait_for("Reloading browsers", after=mark)
+        assert ">Verdicts<" in server.get("cases/syria-civil-war/")
     finally:
         server.stop()
+    template.write_text(layout, encoding="utf-8")  # as it was when `served` was taken
     built = tmp_path / "site"
     result = mkdocs_build(repo, built)
     assert result.returncode == 0, result.stdout + result.stderr
