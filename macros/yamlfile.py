@@ -258,13 +258,18 @@ def read_regular_file(path: Path) -> tuple[bytes, str]:
 
 def load(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
     """Load one file strictly. Returns (document, problems); document is None on failure."""
+    raw, refusal = read_regular_file(path)
+    if refusal:
+        return None, [Problem(display, 1, 1, "", refusal)]
+    return parse(raw, display)
+
+
+def parse(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
+    """Parse the content of one file strictly (see `load`)."""
 
     def fail(message, line=1, col=1, field_path=""):
         return None, [Problem(display, line, col, field_path, message)]
 
-    raw, refusal = read_regular_file(path)
-    if refusal:
-        return fail(refusal)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -110,3 +110,20 @@ def test_empty_folder_is_an_error_not_an_empty_site(minimal_data):
         path.unlink()
     problems = problems_for(minimal_data)
     assert "data/cases:1:1: (file): folder is empty (expected at least one <id>.yml)" in problems
+
+
+def test_reloading_sees_every_edit_even_one_of_the_same_size_at_once(minimal_data):
+    # model.py keeps what it found in each file for the next load (`mkdocs serve` reloads
+    # before every rebuild); the file's content, not its time stamp, decides if it is reused.
+    case = minimal_data / "cases" / "first-case.yml"
+    text = case.read_text()
+    assert load_project(minimal_data).cases["first-case"]["title"] in text
+    title = load_project(minimal_data).cases["first-case"]["title"]
+    renamed = title[::-1] if title[::-1] != title else title.upper()
+    case.write_text(text.replace(title, renamed, 1))  # same size, within the same clock tick
+    assert load_project(minimal_data).cases["first-case"]["title"] == renamed
+    case.write_text(text.replace("title:", "titel:", 1))
+    with pytest.raises(DataError, match="titel"):
+        load_project(minimal_data)
+    case.write_text(text)
+    assert load_project(minimal_data).cases["first-case"]["title"] == title
