@@ -243,6 +243,14 @@ def test_a_contested_marker_opens_and_closes_in_place(visit):
     assert v.console_errors == []
 
 
+def test_the_other_readings_are_printed(visit):
+    v = visit("comparison/", viewport=DESKTOP)
+    v.page.emulate_media(media="print")
+    readings = v.page.locator(".ir-contested__more")
+    assert readings.count() > 0
+    assert v.page.locator(".ir-contested__more:visible").count() == readings.count()
+
+
 def test_the_table_is_laid_out_once_the_page_has_started(visit, project):
     """The table is held back from Material's start-up (overrides/main.html, .ir-defer) and
     shown by the time the page has loaded; an address naming a place in it is not held back."""
