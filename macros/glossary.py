@@ -96,6 +96,7 @@ SKIP_CLASSES = frozenset(
         "ir-sources",
         "ir-page-sources",
         "ir-contested",
+        "ir-contested__more",
         "ir-source",
         "ir-cited",
         "ir-cite",

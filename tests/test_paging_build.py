@@ -132,7 +132,7 @@ def test_what_if_works_on_a_numbered_page_and_keeps_the_readings_of_other_pages(
     first = page.locator("[data-ir-pager] a[href]").first.get_attribute("href")
     assert f"alt={kept}" in first
     row = page.locator(f"#row-{case_id}")
-    row.locator(f'td[data-criterion="{criterion}"] summary').click()
+    row.locator(f'td[data-criterion="{criterion}"] a.ir-contested').click()
     toggle = row.locator(f'[data-ir-whatif-toggle="{key}"]')
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"

@@ -86,10 +86,14 @@ def test_what_if_on_the_comparison_by_keyboard_is_announced_and_shared_by_url(
     page = v.page
     row = page.locator(f"#row-{case_id}")
     toggle = row.locator(f'[data-ir-whatif-toggle="{case_id}:{criterion}"]')
-    row.locator(f'[data-ir-whatif-toggle="{case_id}:{criterion}"]').locator("xpath=..").locator(
-        "summary"
-    ).focus()
-    page.keyboard.press("Enter")  # opens the contested marker
+    assert toggle.count() == 0  # the switch is made when its reading is first opened
+    marker = row.locator(f'td[data-criterion="{criterion}"] a.ir-contested')
+    assert marker.get_attribute("role") == "button"
+    assert marker.get_attribute("aria-expanded") == "false"
+    marker.focus()
+    page.keyboard.press("Enter")  # opens the contested marker in place
+    assert marker.get_attribute("aria-expanded") == "true"
+    assert "#" not in page.url  # a button now, not a link followed
     toggle.focus()
     page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-pressed") == "true"
@@ -196,9 +200,71 @@ def test_without_javascript_the_table_is_plain_and_complete(visit, project):
     assert not page.locator("[data-ir-filters]").is_visible()
     assert page.locator("[data-ir-whatif-toggle]:visible").count() == 0
     assert page.locator(".ir-comparison tbody tr:visible").count() == len(project.cases)
+    # Every other reading is on the page, each behind its marker, a link to its row: followed,
+    # the row's readings show (:target), each with its link to the rationale.
+    alternatives = sum(
+        1
+        for c in project.cases.values()
+        for e in c.get("coding", {}).values()
+        if "alternative" in e
+    )
+    assert page.locator(".ir-contested__more").count() == alternatives
+    row = page.locator("tbody tr").filter(has=page.locator("a.ir-contested")).first
+    readings = row.locator(".ir-contested__more")
+    assert readings.count() >= 1 and not readings.first.is_visible()
+    row.locator("a.ir-contested").first.click()
+    assert page.url.endswith("#" + row.get_attribute("id"))
+    for reading in readings.all():
+        assert reading.is_visible()
+        assert reading.inner_text().startswith("Another reading: ")
+        assert reading.locator("a", has_text="Why").get_attribute("href").startswith("../cases/")
+    assert page.locator(".ir-contested__more:visible").count() == readings.count()
     c = visit("cases/iran-drones-ukraine-war/", viewport=DESKTOP, java_script_enabled=False)
     assert not c.page.locator(".ir-whatif").is_visible()
     assert c.page.locator(".ir-alternative").count() > 0
+
+
+def test_a_contested_marker_opens_and_closes_in_place(visit):
+    v = visit("comparison/", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = v.page
+    marker = page.locator("a.ir-contested").first
+    cell = page.locator("td[data-criterion]").filter(has=marker).first
+    reading = cell.locator(".ir-contested__more")
+    assert marker.get_attribute("aria-controls") == reading.get_attribute("id")
+    marker.focus()
+    page.keyboard.press("Space")  # a button answers Space as well as Enter
+    assert marker.get_attribute("aria-expanded") == "true"
+    assert reading.is_visible()
+    assert cell.locator("[data-ir-whatif-toggle]").is_visible()
+    marker.click()
+    assert marker.get_attribute("aria-expanded") == "false"
+    assert not reading.is_visible()
+    assert "#" not in page.url
+    assert v.console_errors == []
+
+
+def test_the_other_readings_are_printed(visit):
+    v = visit("comparison/", viewport=DESKTOP)
+    v.page.emulate_media(media="print")
+    readings = v.page.locator(".ir-contested__more")
+    assert readings.count() > 0
+    assert v.page.locator(".ir-contested__more:visible").count() == readings.count()
+
+
+def test_the_table_is_laid_out_once_the_page_has_started(visit, project):
+    """The table is held back from Material's start-up (overrides/main.html, .ir-defer) and
+    shown by the time the page has loaded; an address naming a place in it is not held back."""
+    v = visit("comparison/", viewport=PHONE, is_mobile=True, has_touch=True)
+    root = v.page.evaluate("document.documentElement.className").split()
+    assert "ir-js" in root and "ir-defer" not in root
+    assert v.page.locator(".ir-comparison tbody tr:visible").count() == len(project.cases)
+    case_id = list(project.cases)[-1]
+    w = visit(f"comparison/#row-{case_id}", viewport=PHONE, is_mobile=True, has_touch=True)
+    row = w.page.locator(f"#row-{case_id}")
+    assert row.evaluate("r => r.getBoundingClientRect().top < window.innerHeight")
+    assert "ir-defer" not in w.page.evaluate("document.documentElement.className")
+    # with the script, the row named by the address shows no reading until one is opened
+    assert row.locator(".ir-contested__more:visible").count() == 0
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

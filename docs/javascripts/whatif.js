@@ -8,6 +8,12 @@
 // own rows: readings of cases on other pages are kept in the address as they are, and the
 // links to the other pages carry the whole state along. Without this script the pages show
 // the coded verdicts and the static list of alternatives.
+//
+// On the comparison, each contested value has a marker with the other reading just below
+// it: in the page, a link to its row (which shows the row's readings when followed); here,
+// a button that opens and closes its own reading in place. The what-if switch is added to a reading when it is first
+// opened (or switched on by the address), not to every reading at start: the table's start-up
+// work is kept small (bench/NOTES.md, the comparison's Lighthouse score).
 (function () {
   "use strict";
 
@@ -175,27 +181,68 @@
       });
     });
 
-    function toggles(caseId) {
-      return table.querySelectorAll('[data-ir-whatif-toggle^="' + caseId + ':"]');
+    function keyOf(cell) {
+      return cell.closest("tr").getAttribute("data-case") + ":" + cell.getAttribute("data-criterion");
+    }
+
+    // The value shown in a contested cell: its first text, put in a span when first changed.
+    function valueIn(cell) {
+      var span = cell.querySelector("[data-ir-value]");
+      if (!span) {
+        span = document.createElement("span");
+        span.setAttribute("data-ir-value", "");
+        cell.insertBefore(span, cell.firstChild);
+        span.appendChild(span.nextSibling);
+      }
+      return span;
+    }
+
+    // The what-if switch of a contested cell, made when first needed.
+    function toggleIn(cell) {
+      var button = cell.querySelector("[data-ir-whatif-toggle]");
+      if (!button) {
+        var key = keyOf(cell);
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "ir-whatif-toggle";
+        button.setAttribute("data-ir-whatif-toggle", key);
+        var on = Boolean(state[key]);
+        button.setAttribute("aria-pressed", String(on));
+        button.textContent = on ? "Back to the coded reading" : "Try this reading";
+        cell.querySelector(".ir-contested__more").appendChild(button);
+      }
+      return button;
+    }
+
+    // Opens or closes a contested marker's reading (the marker is a button from here on).
+    function setOpen(marker, open) {
+      var more = marker.nextElementSibling;
+      if (open) {
+        more.removeAttribute("hidden");
+        toggleIn(marker.closest("td"));
+      } else {
+        more.setAttribute("hidden", "until-found");
+      }
+      marker.setAttribute("aria-expanded", String(open));
     }
 
     function renderCase(caseId) {
       var row = document.getElementById("row-" + caseId);
       var c = data.cases[caseId];
       var changed = [];
-      toggles(caseId).forEach(function (button) {
-        var key = button.getAttribute("data-ir-whatif-toggle");
+      row.querySelectorAll("td[data-criterion]").forEach(function (cell) {
+        var key = keyOf(cell);
         var criterion = key.split(":")[1];
         var on = Boolean(state[key]);
-        var cell = button.closest("td");
+        var button = on ? toggleIn(cell) : cell.querySelector("[data-ir-whatif-toggle]");
         var value = on ? c.alternatives[criterion] : c.values[criterion];
         var label = data.criteria[criterion].values[value];
-        cell.querySelector("[data-ir-value]").textContent = label;
+        valueIn(cell).textContent = label;
         var note = cell.querySelector(".ir-whatif-note");
         if (on && !note) {
           note = document.createElement("span");
           note.className = "ir-whatif-note";
-          cell.querySelector("[data-ir-value]").after(note);
+          valueIn(cell).after(note);
         }
         if (note) {
           if (on) {
@@ -206,8 +253,10 @@
         }
         cell.setAttribute("data-sort", label);
         cell.classList.toggle("ir-whatif-on", on);
-        button.setAttribute("aria-pressed", String(on));
-        button.textContent = on ? "Back to the coded reading" : "Try this reading";
+        if (button) {
+          button.setAttribute("aria-pressed", String(on));
+          button.textContent = on ? "Back to the coded reading" : "Try this reading";
+        }
       });
       var values = valuesFor(data, caseId, state);
       c.applies.forEach(function (test) {
@@ -263,6 +312,12 @@
     }
 
     table.addEventListener("click", function (event) {
+      var marker = event.target.closest("a.ir-contested");
+      if (marker) {
+        event.preventDefault();
+        setOpen(marker, marker.getAttribute("aria-expanded") !== "true");
+        return;
+      }
       var button = event.target.closest("[data-ir-whatif-toggle]");
       if (!button) return;
       var key = button.getAttribute("data-ir-whatif-toggle");
@@ -291,29 +346,37 @@
       announce(status, "Back to the site's coding: every verdict as coded.");
     });
 
-    // A switch in each contested marker (the markers themselves work without this script).
-    table.querySelectorAll("td[data-criterion] details.ir-contested").forEach(function (details) {
-      var key = details.closest("tr").getAttribute("data-case") + ":" +
-        details.closest("td").getAttribute("data-criterion");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "ir-whatif-toggle";
-      button.setAttribute("data-ir-whatif-toggle", key);
-      button.setAttribute("aria-pressed", "false");
-      button.textContent = "Try this reading";
-      details.appendChild(button);
+    // The markers become buttons that open their reading in place: Space as well as Enter
+    // (a link's own key), and a reading that find-in-page reveals counts as opened. From here
+    // on a reading shows when it is open, not when it is the address's target (site.css).
+    table.setAttribute("data-ir-enhanced", "");
+    table.querySelectorAll("a.ir-contested").forEach(function (marker) {
+      var more = marker.nextElementSibling;
+      more.id = "alt-" + keyOf(marker.closest("td")).replace(":", "--");
+      marker.setAttribute("role", "button");
+      marker.setAttribute("aria-controls", more.id);
+      marker.setAttribute("aria-expanded", "false");
     });
+    table.addEventListener("keydown", function (event) {
+      if (event.key === " " && event.target.matches("a.ir-contested")) {
+        event.preventDefault();
+        event.target.click();
+      }
+    });
+    table.addEventListener("beforematch", function (event) {
+      if (event.target.matches(".ir-contested__more")) {
+        setOpen(event.target.previousElementSibling, true);
+      }
+    }, true);
     bar.hidden = false;
     var touched = {};
-    Object.keys(state).forEach(function (key) { touched[key.split(":")[0]] = true; });
-    Object.keys(touched).forEach(function (caseId) {
-      renderCase(caseId);
-      toggles(caseId).forEach(function (button) {
-        if (state[button.getAttribute("data-ir-whatif-toggle")]) {
-          button.closest("details").open = true;
-        }
-      });
+    Object.keys(state).forEach(function (key) {
+      touched[key.split(":")[0]] = true;
+      var parts = key.split(":");
+      var marker = table.querySelector("#row-" + parts[0] + ' td[data-criterion="' + parts[1] + '"] a.ir-contested');
+      if (marker) setOpen(marker, true);
     });
+    Object.keys(touched).forEach(renderCase);
     if (Object.keys(touched).length || kept.length) renderBar();
   }
 
