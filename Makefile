@@ -21,11 +21,11 @@ serve: $(STAMP) ## set up and serve the site on http://127.0.0.1:8000
 test: $(STAMP) ## set up and run every test (lint, formatting, data, views, build, links, HTML, browser)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m macros fmt --check
+	@# make fmt-check runs among the tests (test_contributing.py), alongside the others
 	@bash tests/setup.sh java
 	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
-	  echo "==> running every test (two workers; the site is built once per worker)" && \
-	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -n 2 --dist loadfile tests
+	  echo "==> running every test (two workers sharing each built site)" && \
+	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -n 2 --dist worksteal tests
 
 test-fast: $(STAMP) ## the unit tests: loader, checks, verdict rule, views, templates (no build, no browser)
 	HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -m "not slow" tests

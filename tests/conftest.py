@@ -3,17 +3,24 @@
 Two tiers: `make test-fast` runs what needs neither MkDocs nor a browser (`-m "not slow"`);
 `make test` runs everything. A test is slow when it is marked so, or when it uses a built
 site (the fixtures named in SLOW_FIXTURES), which marks it here.
+
+`make test` runs two pytest-xdist workers. What is costly and the same for both (a built
+site, the Nu checker's report) is made once per session by whichever worker asks first, in a
+folder both share (`once`), while the other waits for it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -67,8 +74,10 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def mkdocs_build(repo: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+def mkdocs_build(
+    repo: Path, site_dir: Path, strict: bool = True, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     return subprocess.run(
         [
             sys.executable,
@@ -87,11 +96,45 @@ def mkdocs_build(repo: Path, site_dir: Path, strict: bool = True) -> subprocess.
     )
 
 
+def once(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
+    """`make(folder)` run once per test session, however many xdist workers ask: the first
+    to ask runs it in a folder named `name` that every worker of the session shares, and
+    keeps what it returns (JSON); the others wait for it and get the same folder and value.
+    A failure is kept too, so each worker reports it without running it again."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, record = shared / name, shared / f"{name}.json"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not record.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            record.write_text(json.dumps(make(folder)))
+    return folder, json.loads(record.read_text())
+
+
+def built_once(tmp_path_factory, name: str, prepare=None, **build) -> tuple[Path, dict]:
+    """A site built once per session (see `once`): the repository copied and changed by
+    `prepare(repo)` first if given (else ROOT itself), built into `<name>/site`. Returns the
+    site folder and the build's returncode, stdout and stderr."""
+
+    def make(folder: Path) -> dict:
+        repo = ROOT
+        if prepare is not None:
+            repo = copy_repo(folder / "repo")
+            prepare(repo)
+        result = mkdocs_build(repo, folder / "site", **build)
+        return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+    folder, result = once(tmp_path_factory, name, make)
+    return folder / "site", result
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The real site, built once per test session with --strict."""
-    site_dir = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT, site_dir)
+    site_dir, result = built_once(tmp_path_factory, "built")
+    result = subprocess.CompletedProcess("mkdocs build", **result)
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir, result
 
@@ -124,6 +167,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "thorough"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe-core's options for every check: the WCAG 2.1 A and AA rules, and only the violations
+# worked out in full (passes and the rest are not read; listing all their nodes is most of
+# axe's time on a long page).
+AXE = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -174,11 +221,34 @@ def axe():
     return Axe()
 
 
-class Visit:
-    """A page plus everything it asked for and complained about."""
+@functools.cache
+def empty_search_index(base_url: str) -> str:
+    """The site's search index with its settings and no entry (see Visit)."""
+    with urllib.request.urlopen(base_url + "search/search_index.json") as response:
+        return json.dumps({**json.load(response), "docs": []})
 
-    def __init__(self, browser, base_url, path, **context):
+
+def serve_empty_search_index(context, base_url: str) -> None:
+    """Pages opened in `context` get the empty search index (see Visit)."""
+    index = empty_search_index(base_url)
+    context.route(
+        base_url + "search/search_index.json",
+        lambda route: route.fulfill(body=index, content_type="application/json"),
+    )
+
+
+class Visit:
+    """A page plus everything it asked for and complained about.
+
+    Material's search reads the whole site's index into a worker on every page load (about a
+    second of CPU at the real site's size, several at bench size) whether or not the reader
+    searches. A test that searches passes `search=True`; every other page gets the index with
+    its settings and no entry, so that search starts as usual and has nothing to read."""
+
+    def __init__(self, browser, base_url, path, search=False, **context):
         self.context = browser.new_context(**context)
+        if not search:
+            serve_empty_search_index(self.context, base_url)
         self.page = self.context.new_page()
         self.console_errors: list[str] = []
         self.failed: list[str] = []
@@ -200,8 +270,8 @@ def visits(browser, base_url):
     """A fixture body: yields a function that opens pages of one site, closed afterwards."""
     opened = []
 
-    def _visit(path, **context):
-        v = Visit(browser, base_url, path, **context)
+    def _visit(path, search=False, **context):
+        v = Visit(browser, base_url, path, search=search, **context)
         opened.append(v)
         return v
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from test_browser import screenshot
 
-from conftest import DESKTOP, PHONE, WCAG
+from conftest import AXE, DESKTOP, PHONE
 
 pytestmark = pytest.mark.slow
 CASE = "cases/syria-civil-war/"
@@ -135,7 +135,7 @@ def test_no_accessibility_violations_with_a_definition_open(visit, axe, scheme):
     term.click()
     expect(pop).to_be_visible()
     screenshot(v.page, f"glossary-open-{scheme}")
-    result = axe.run(v.page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    result = axe.run(v.page, options=AXE)
     assert [
         (x["id"], x["nodes"][0]["target"], x["nodes"][0]["failureSummary"])
         for x in result.response["violations"]

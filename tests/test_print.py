@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import subprocess
-import sys
 import threading
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, _QuietHandler
+from conftest import ROOT, _QuietHandler, built_once, serve_empty_search_index
 
 pytestmark = pytest.mark.slow
 CASE = "syria-civil-war"
@@ -50,17 +47,8 @@ def serve(directory):
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory):
     """The site built as the deployment builds it, with its published address."""
-    site_dir = tmp_path_factory.mktemp("published") / "site"
-    env = {**os.environ, "SITE_URL": ADDRESS, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    site_dir, result = built_once(tmp_path_factory, "published", env={"SITE_URL": ADDRESS})
+    assert result["returncode"] == 0, result["stdout"] + result["stderr"]
     server, base = serve(site_dir)
     yield base
     server.shutdown()
@@ -74,11 +62,12 @@ def local_site(built_site):
     server.shutdown()
 
 
-def printed(browser, url: str, name: str, scheme: str = "light") -> str:
+def printed(browser, base: str, path: str, name: str, scheme: str = "light") -> str:
     """The text of the page printed to PDF by Chromium, white space made single spaces."""
     context = browser.new_context(color_scheme=scheme)
+    serve_empty_search_index(context, base)
     page = context.new_page()
-    page.goto(url, wait_until="load")
+    page.goto(base + path, wait_until="load")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.pdf"
     page.pdf(path=str(path), format="A4", print_background=True)
@@ -108,7 +97,7 @@ def positions(text: str, items: list[str]) -> list[int]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_printed_case_page_reads_like_a_short_paper(browser, published_site, site, scheme):
     case = site.case_page(CASE)
-    text = printed(browser, f"{published_site}cases/{CASE}/", f"case-{scheme}", scheme)
+    text = printed(browser, published_site, f"cases/{CASE}/", f"case-{scheme}", scheme)
     address = f"{ADDRESS}cases/{CASE}/"
     verdicts = []
     for t in case["tests"]:
@@ -139,7 +128,7 @@ def test_a_printed_case_page_reads_like_a_short_paper(browser, published_site, s
 
 def test_a_local_build_prints_that_it_has_no_address(browser, local_site, site):
     """Without SITE_URL the site names no address, on paper too: the cite box says so."""
-    text = printed(browser, f"{local_site}cases/{CASE}/", "case-no-address")
+    text = printed(browser, local_site, f"cases/{CASE}/", "case-no-address")
     positions(text, [site.case_page(CASE)["title"], "Cite this page", "Address not configured"])
     assert "127.0.0.1" not in text and "localhost" not in text
     assert "Current address" not in text
@@ -148,6 +137,7 @@ def test_a_local_build_prints_that_it_has_no_address(browser, local_site, site):
 def test_print_is_black_on_white_in_a_serif_face_in_both_schemes(browser, published_site):
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
+        serve_empty_search_index(context, published_site)
         page = context.new_page()
         page.goto(f"{published_site}cases/{CASE}/", wait_until="load")
         page.emulate_media(media="print")
@@ -170,6 +160,7 @@ def test_screen_only_controls_and_closed_details_in_print(browser, published_sit
     """The rules other parts of the site rely on: `.screen-only` is not printed, form controls
     are not printed, and a closed <details> prints open."""
     context = browser.new_context()
+    serve_empty_search_index(context, published_site)
     page = context.new_page()
     page.goto(f"{published_site}cases/{CASE}/", wait_until="load")
     page.evaluate("""() => {

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, ROOT, copy_repo, mkdocs_build, overlay
+from conftest import FIXTURES, ROOT, built_once, copy_repo, mkdocs_build, once, overlay
 from macros.errors import DataError, Problem
 from macros.model import load_project
 from macros.render import mark_scripts, markdown_block, markdown_inline, text
@@ -65,16 +65,16 @@ def assert_inert(fragment: str, web_links_only: bool = True) -> None:
 # ----- the built site with a hostile case ---------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    repo = copy_repo(root / "repo")
+def add_hostile_files(repo: Path) -> None:
     for path in (FIXTURES / "hostile").rglob("*.yml"):
         target = repo / "data" / path.relative_to(FIXTURES / "hostile")
         shutil.copy(path, target)
-    site_dir = root / "site"
-    result = mkdocs_build(repo, site_dir)
-    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    site_dir, result = built_once(tmp_path_factory, "hostile", add_hostile_files)
+    assert result["returncode"] == 0, result["stdout"] + result["stderr"]
     return site_dir
 
 
@@ -441,7 +441,10 @@ def build_fixture_site(root: Path, markdown: str | None) -> tuple[Path, int]:
 
 @pytest.fixture(scope="module")
 def harmless_fixture_site(tmp_path_factory):
-    return build_fixture_site(tmp_path_factory.mktemp("harmless"), None)[0]
+    folder, _ = once(
+        tmp_path_factory, "harmless", lambda root: str(build_fixture_site(root, None)[0])
+    )
+    return folder / "site"
 
 
 def test_the_complete_fixture_uses_every_field_of_every_schema():
