@@ -71,6 +71,8 @@ def copy_repo(dest: Path) -> Path:
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         elif src.exists():
             shutil.copy(src, dest / part)
+    if (ROOT / ".cache").is_dir():  # formatted references: a copy need not format them again
+        shutil.copytree(ROOT / ".cache", dest / ".cache", dirs_exist_ok=True)
     return dest
 
 
