@@ -263,6 +263,11 @@ class Visit:
         )
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.goto(base_url + path, wait_until="load")
+        if context.get("java_script_enabled", True):
+            # A comparison page lays its table out just after start-up (overrides/main.html).
+            self.page.wait_for_function(
+                "!document.querySelector('.ir-defer [data-ir-defer]:not([data-ir-rows=\"all\"])')"
+            )
 
     def close(self):
         self.context.close()

@@ -253,16 +253,18 @@ def test_the_other_readings_are_printed(visit):
 
 def test_the_table_is_laid_out_once_the_page_has_started(visit, project):
     """The table is held back from Material's start-up (overrides/main.html, .ir-defer) and
-    shown by the time the page has loaded; an address naming a place in it is not held back."""
+    laid out a few rows at a time after it; an address naming a place in it is not held back."""
     v = visit("comparison/", viewport=PHONE, is_mobile=True, has_touch=True)
     root = v.page.evaluate("document.documentElement.className").split()
-    assert "ir-js" in root and "ir-defer" not in root
+    assert "ir-js" in root and "ir-defer" in root
+    assert v.page.locator("[data-ir-defer]").get_attribute("data-ir-rows") == "all"
     assert v.page.locator(".ir-comparison tbody tr:visible").count() == len(project.cases)
     case_id = list(project.cases)[-1]
     w = visit(f"comparison/#row-{case_id}", viewport=PHONE, is_mobile=True, has_touch=True)
     row = w.page.locator(f"#row-{case_id}")
     assert row.evaluate("r => r.getBoundingClientRect().top < window.innerHeight")
     assert "ir-defer" not in w.page.evaluate("document.documentElement.className")
+    assert w.page.locator(".ir-comparison tbody tr:visible").count() == len(project.cases)
     # with the script, the row named by the address shows no reading until one is opened
     assert row.locator(".ir-contested__more:visible").count() == 0
 
