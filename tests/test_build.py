@@ -49,6 +49,19 @@ def test_no_request_to_another_host(pages):
     assert external_resources(pages) == []
 
 
+def test_every_script_file_is_deferred(built_site):
+    """A script that blocks the parser at the end of the body often runs before the first
+    paint of the page's text, and Lighthouse then charges it to Largest Contentful Paint
+    (overrides/main.html)."""
+    blocking = {
+        f"{html_file.relative_to(built_site[0])}: {tag}"
+        for html_file in built_site[0].rglob("*.html")
+        for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html_file.read_text(encoding="utf-8"))
+        if not re.search(r"\s(defer|async)\b", tag)
+    }
+    assert sorted(blocking) == []
+
+
 def test_ids_are_unique_on_every_page(pages):
     assert duplicate_ids(pages) == []
 
