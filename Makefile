@@ -25,7 +25,7 @@ test: $(STAMP) ## set up and run every test (lint, formatting, data, views, buil
 	@bash tests/setup.sh java
 	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
 	  echo "==> running every test (two workers sharing each built site)" && \
-	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -n 2 --dist worksteal tests
+	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -n 2 --dist worksteal -m "not screenshot" tests
 
 test-fast: $(STAMP) ## the unit tests: loader, checks, verdict rule, views, templates (no build, no browser)
 	HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -m "not slow" tests
@@ -65,7 +65,7 @@ new-concept: $(STAMP) ## write a commented template: make new-concept ID=<id>
 
 screenshots: $(STAMP) ## every page kind at 375 and 1280 px, light and dark, into test-artifacts/screenshots/
 	@chromium=$$(bash tests/setup.sh browser $(PY)) && \
-	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -q -m slow -k test_screenshot tests/test_browser.py
+	  CHROMIUM_PATH="$$chromium" $(PY) -m pytest -q -m screenshot tests/test_browser.py
 	@echo "==> screenshots in test-artifacts/screenshots/"
 
 cff: $(STAMP) ## write CITATION.cff from mkdocs.yml extra.citation

@@ -207,6 +207,7 @@ def test_the_home_page_gives_the_sites_answer_above_the_fold(shown, site):
     assert f"as of {date_text(view['date'])}".lower() in text.lower()  # the label is upper case
 
 
+@pytest.mark.screenshot
 @pytest.mark.parametrize("shown", views(), indirect=True)
 def test_screenshot(shown):
     """`make screenshots`: every page kind at 375 and 1280 px, light and dark, for a reviewer
