@@ -245,7 +245,9 @@ class Visit:
     Material's search reads the whole site's index into a worker on every page load (about a
     second of CPU at the real site's size, several at bench size) whether or not the reader
     searches. A test that searches passes `search=True`; every other page gets the index with
-    its settings and no entry, so that search starts as usual and has nothing to read."""
+    its settings and no entry, so that search starts as usual and has nothing to read. Only
+    the index's own address is answered so: a page asking for it at a wrong address still
+    gets the server's 404 (the search tests read the real one)."""
 
     def __init__(self, browser, base_url, path, search=False, **context):
         self.context = browser.new_context(**context)

@@ -104,9 +104,7 @@ def views(kinds=tuple(PAGE_KINDS), widths=tuple(WIDTHS), schemes=tuple(SCHEMES))
 @pytest.fixture(scope="module")
 def shown(request, browser, base_url):
     kind, width, scheme = request.param
-    # The page-load test's pages (desktop, light) read the real search index, as a reader's do.
-    real = (width, scheme) == ("desktop", "light")
-    v = Visit(browser, base_url, PAGE_KINDS[kind], search=real, **context_for(width, scheme))
+    v = Visit(browser, base_url, PAGE_KINDS[kind], **context_for(width, scheme))
     v.kind, v.width, v.scheme = kind, width, scheme
     yield v
     v.close()
