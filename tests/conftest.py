@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -178,17 +177,65 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site; `search_index`, when set, is the body sent for the search index."""
+
+    search_index: bytes | None = None
+
     def log_message(self, *args):
         pass
+
+    def do_GET(self):
+        if self.search_index is not None and self.path == "/search/search_index.json":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(self.search_index)))
+            self.end_headers()
+            self.wfile.write(self.search_index)
+            return
+        super().do_GET()
+
+
+# The address of the same site served with its real search index, by the address of each site
+# served with the empty one (see Visit).
+_REAL_SEARCH: dict[str, str] = {}
+
+
+def serve(directory: Path):
+    """Serve the built site in `directory` on 127.0.0.1 (for a browser) until the returned
+    function is called; returns (base address, that function).
+
+    Material's search reads the whole site's index into a worker on every page load (about a
+    second of CPU at the real site's size, several at bench size) whether or not the reader
+    searches. So this address serves the index with its settings and no entry, and search
+    starts as usual with nothing to read; a test that searches opens its page with
+    Visit(search=True), which goes to a second address serving the real index. Only the
+    index's own address is answered so: a page asking for it at a wrong one still gets a 404."""
+    index = json.loads((directory / "search" / "search_index.json").read_text(encoding="utf-8"))
+    empty = json.dumps({**index, "docs": []}).encode()
+    servers = []
+    for search_index in (empty, None):
+        handler = functools.partial(
+            type("Handler", (_QuietHandler,), {"search_index": search_index}),
+            directory=str(directory),
+        )
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    base, real = (f"http://127.0.0.1:{s.server_address[1]}/" for s in servers)
+    _REAL_SEARCH[base] = real
+
+    def stop():
+        for server in servers:
+            server.shutdown()
+
+    return base, stop
 
 
 @pytest.fixture(scope="session")
 def base_url(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site[0]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    base, stop = serve(built_site[0])
+    yield base
+    stop()
 
 
 @pytest.fixture(scope="session")
@@ -223,64 +270,95 @@ def axe():
     return Axe()
 
 
-@functools.cache
-def empty_search_index(base_url: str) -> str:
-    """The site's search index with its settings and no entry (see Visit)."""
-    with urllib.request.urlopen(base_url + "search/search_index.json") as response:
-        return json.dumps({**json.load(response), "docs": []})
+class Tabs:
+    """Browser tabs kept open from one visit to the next, one set for each context's settings.
+    A new context and tab cost Chromium about a second of CPU; a page loaded in a tab that is
+    already open, a third of that. A tab is handed on emptied: its page unloaded, the site's
+    storage and cookies cleared, media emulation reset and the mouse moved off the page (a
+    new page then starts as in a new tab, with a warm HTTP cache). A tab that cannot be
+    emptied is closed."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.idle: dict[str, list] = {}
+
+    @staticmethod
+    def key(options: dict) -> str:
+        return json.dumps(options, sort_keys=True)
+
+    def take(self, options: dict):
+        spare = self.idle.get(self.key(options))
+        if spare:
+            return spare.pop()
+        return self.browser.new_context(**options).new_page()
+
+    def give_back(self, page, options: dict, origins) -> None:
+        try:
+            page.mouse.move(-1, -1)
+            page.evaluate(
+                "() => { try { localStorage.clear(); sessionStorage.clear(); } catch {} }"
+            )
+            page.emulate_media(media="null")
+            page.goto("about:blank")
+            page.context.clear_cookies()
+            cdp = page.context.new_cdp_session(page)
+            for origin in origins:
+                cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+            cdp.detach()
+        except Exception:  # noqa: BLE001 - a tab in an unknown state is not handed on
+            page.context.close()
+            return
+        self.idle.setdefault(self.key(options), []).append(page)
 
 
-def serve_empty_search_index(context, base_url: str) -> None:
-    """Pages opened in `context` get the empty search index (see Visit)."""
-    index = empty_search_index(base_url)
-    context.route(
-        base_url + "search/search_index.json",
-        lambda route: route.fulfill(body=index, content_type="application/json"),
-    )
+@pytest.fixture(scope="session")
+def tabs(browser):
+    return Tabs(browser)
 
 
 class Visit:
-    """A page plus everything it asked for and complained about.
+    """A page of a site served by `serve`, plus everything it asked for and complained about.
+    `search=True` opens it where the real search index is served (see `serve`); `options`
+    are the browser context's (viewport, color_scheme, ...). The tab comes from `tabs` and
+    goes back there on close()."""
 
-    Material's search reads the whole site's index into a worker on every page load (about a
-    second of CPU at the real site's size, several at bench size) whether or not the reader
-    searches. A test that searches passes `search=True`; every other page gets the index with
-    its settings and no entry, so that search starts as usual and has nothing to read. Only
-    the index's own address is answered so: a page asking for it at a wrong address still
-    gets the server's 404 (the search tests read the real one)."""
-
-    def __init__(self, browser, base_url, path, search=False, **context):
-        self.context = browser.new_context(**context)
-        if not search:
-            serve_empty_search_index(self.context, base_url)
-        self.page = self.context.new_page()
+    def __init__(self, tabs, base_url, path, search=False, **options):
+        self.tabs, self.options = tabs, options
+        base = _REAL_SEARCH[base_url] if search else base_url
+        self.origins = [base.rstrip("/")]
+        self.page = tabs.take(options)
+        self.context = self.page.context
         self.console_errors: list[str] = []
         self.failed: list[str] = []
         self.requests: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
-        self.page.on(
-            "response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}")
-        )
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.goto(base_url + path, wait_until="load")
-        if context.get("java_script_enabled", True):
+        self.listeners = {
+            "console": lambda m: m.type == "error" and self.console_errors.append(m.text),
+            "pageerror": lambda e: self.console_errors.append(str(e)),
+            "requestfailed": lambda r: self.failed.append(f"{r.url} {r.failure}"),
+            "response": lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}"),
+            "request": lambda r: self.requests.append(r.url),
+        }
+        for event, listener in self.listeners.items():
+            self.page.on(event, listener)
+        self.page.goto(base + path, wait_until="load")
+        if options.get("java_script_enabled", True):
             # A comparison page lays its table out just after start-up (overrides/main.html).
             self.page.wait_for_function(
                 "!document.querySelector('.ir-defer [data-ir-defer]:not([data-ir-rows=\"all\"])')"
             )
 
     def close(self):
-        self.context.close()
+        for event, listener in self.listeners.items():
+            self.page.remove_listener(event, listener)
+        self.tabs.give_back(self.page, self.options, self.origins)
 
 
-def visits(browser, base_url):
+def visits(tabs, base_url):
     """A fixture body: yields a function that opens pages of one site, closed afterwards."""
     opened = []
 
-    def _visit(path, search=False, **context):
-        v = Visit(browser, base_url, path, search=search, **context)
+    def _visit(path, search=False, **options):
+        v = Visit(tabs, base_url, path, search=search, **options)
         opened.append(v)
         return v
 
@@ -290,5 +368,5 @@ def visits(browser, base_url):
 
 
 @pytest.fixture
-def visit(browser, base_url):
-    yield from visits(browser, base_url)
+def visit(tabs, base_url):
+    yield from visits(tabs, base_url)

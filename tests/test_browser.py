@@ -102,9 +102,9 @@ def views(kinds=tuple(PAGE_KINDS), widths=tuple(WIDTHS), schemes=tuple(SCHEMES))
 
 
 @pytest.fixture(scope="module")
-def shown(request, browser, base_url):
+def shown(request, tabs, base_url):
     kind, width, scheme = request.param
-    v = Visit(browser, base_url, PAGE_KINDS[kind], **context_for(width, scheme))
+    v = Visit(tabs, base_url, PAGE_KINDS[kind], **context_for(width, scheme))
     v.kind, v.width, v.scheme = kind, width, scheme
     yield v
     v.close()
@@ -494,14 +494,11 @@ def test_timeline_opens_filtered_from_a_case_page_link(visit, project):
     assert v.page.locator(".ir-event:visible").count() == len(project.cases[case_id]["events"])
 
 
-def test_timeline_without_script_lists_every_event(browser, base_url, project):
-    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
-    page = context.new_page()
-    page.goto(base_url + "timeline/")
+def test_timeline_without_script_lists_every_event(visit, project):
+    page = visit("timeline/", java_script_enabled=False, viewport=PHONE).page
     total = sum(len(c.get("events", [])) for c in project.cases.values())
     assert page.locator(".ir-event:visible").count() == total
     assert not page.locator("#timeline-filters").is_visible()
-    context.close()
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

@@ -7,16 +7,13 @@ Slow: it builds a site (about 15 s on a quiet 2-core machine) and drives Chromiu
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 
 import pytest
 from test_paging import BUDGET, many_cases
 
-from conftest import AXE, DESKTOP, PHONE, built_once, visits
+from conftest import AXE, DESKTOP, PHONE, built_once, serve, visits
 from macros import citation, derive
 from macros.view import Site
 from sitecheck import broken_links, crawl, duplicate_ids, orphans
@@ -53,20 +50,14 @@ def big_pages(big_site):
 
 @pytest.fixture(scope="module")
 def big_url(big_site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(big_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    base, stop = serve(big_site)
+    yield base
+    stop()
 
 
 @pytest.fixture
-def open_page(browser, big_url):
-    yield from visits(browser, big_url)
+def open_page(tabs, big_url):
+    yield from visits(tabs, big_url)
 
 
 def test_the_long_indexes_run_to_numbered_pages_each_under_the_budget(big, big_site):

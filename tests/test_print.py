@@ -5,15 +5,12 @@ site's navigation. The PDFs go to test-artifacts/print/ for a reviewer to look a
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, _QuietHandler, built_once, serve_empty_search_index
+from conftest import ROOT, Visit, built_once, serve
 
 pytestmark = pytest.mark.slow
 CASE = "syria-civil-war"
@@ -37,41 +34,31 @@ CHROME = [
 ]
 
 
-def serve(directory):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory):
     """The site built as the deployment builds it, with its published address."""
     site_dir, result = built_once(tmp_path_factory, "published", env={"SITE_URL": ADDRESS})
     assert result["returncode"] == 0, result["stdout"] + result["stderr"]
-    server, base = serve(site_dir)
+    base, stop = serve(site_dir)
     yield base
-    server.shutdown()
+    stop()
 
 
 @pytest.fixture(scope="module")
 def local_site(built_site):
     """The site as `make build` makes it without SITE_URL: its citations carry no address."""
-    server, base = serve(built_site[0])
+    base, stop = serve(built_site[0])
     yield base
-    server.shutdown()
+    stop()
 
 
-def printed(browser, base: str, path: str, name: str, scheme: str = "light") -> str:
+def printed(tabs, base: str, path: str, name: str, scheme: str = "light") -> str:
     """The text of the page printed to PDF by Chromium, white space made single spaces."""
-    context = browser.new_context(color_scheme=scheme)
-    serve_empty_search_index(context, base)
-    page = context.new_page()
-    page.goto(base + path, wait_until="load")
+    v = Visit(tabs, base, path, color_scheme=scheme)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.pdf"
-    page.pdf(path=str(path), format="A4", print_background=True)
-    context.close()
+    v.page.pdf(path=str(path), format="A4", print_background=True)
+    v.close()
     reader = PdfReader(path)
     # Layout mode: the plain mode drops the words of a <button> (a glossary term).
     text = "\n".join(p.extract_text(extraction_mode="layout") for p in reader.pages)
@@ -95,9 +82,9 @@ def positions(text: str, items: list[str]) -> list[int]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_printed_case_page_reads_like_a_short_paper(browser, published_site, site, scheme):
+def test_a_printed_case_page_reads_like_a_short_paper(tabs, published_site, site, scheme):
     case = site.case_page(CASE)
-    text = printed(browser, published_site, f"cases/{CASE}/", f"case-{scheme}", scheme)
+    text = printed(tabs, published_site, f"cases/{CASE}/", f"case-{scheme}", scheme)
     address = f"{ADDRESS}cases/{CASE}/"
     verdicts = []
     for t in case["tests"]:
@@ -126,20 +113,18 @@ def test_a_printed_case_page_reads_like_a_short_paper(browser, published_site, s
     assert "127.0.0.1" not in text
 
 
-def test_a_local_build_prints_that_it_has_no_address(browser, local_site, site):
+def test_a_local_build_prints_that_it_has_no_address(tabs, local_site, site):
     """Without SITE_URL the site names no address, on paper too: the cite box says so."""
-    text = printed(browser, local_site, f"cases/{CASE}/", "case-no-address")
+    text = printed(tabs, local_site, f"cases/{CASE}/", "case-no-address")
     positions(text, [site.case_page(CASE)["title"], "Cite this page", "Address not configured"])
     assert "127.0.0.1" not in text and "localhost" not in text
     assert "Current address" not in text
 
 
-def test_print_is_black_on_white_in_a_serif_face_in_both_schemes(browser, published_site):
+def test_print_is_black_on_white_in_a_serif_face_in_both_schemes(tabs, published_site):
     for scheme in ("light", "dark"):
-        context = browser.new_context(color_scheme=scheme)
-        serve_empty_search_index(context, published_site)
-        page = context.new_page()
-        page.goto(f"{published_site}cases/{CASE}/", wait_until="load")
+        v = Visit(tabs, published_site, f"cases/{CASE}/", color_scheme=scheme)
+        page = v.page
         page.emulate_media(media="print")
         style = page.evaluate("""() => {
             const s = e => getComputedStyle(document.querySelector(e));
@@ -148,7 +133,7 @@ def test_print_is_black_on_white_in_a_serif_face_in_both_schemes(browser, publis
                     header: s('.md-header').display, crumbs: s('.ir-breadcrumb').display,
                     pager: s('.ir-pager').display, sticky: s('.ir-table tbody th').position};
         }""")
-        context.close()
+        v.close()
         assert style["bg"] == "rgb(255, 255, 255)", scheme
         assert style["fg"] == "rgb(0, 0, 0)", scheme
         assert style["font"].startswith("Georgia") and style["cite"].startswith("Georgia")
@@ -156,13 +141,11 @@ def test_print_is_black_on_white_in_a_serif_face_in_both_schemes(browser, publis
         assert style["sticky"] == "static"
 
 
-def test_screen_only_controls_and_closed_details_in_print(browser, published_site):
+def test_screen_only_controls_and_closed_details_in_print(tabs, published_site):
     """The rules other parts of the site rely on: `.screen-only` is not printed, form controls
     are not printed, and a closed <details> prints open."""
-    context = browser.new_context()
-    serve_empty_search_index(context, published_site)
-    page = context.new_page()
-    page.goto(f"{published_site}cases/{CASE}/", wait_until="load")
+    v = Visit(tabs, published_site, f"cases/{CASE}/")
+    page = v.page
     page.evaluate("""() => {
         const article = document.querySelector('article');
         article.insertAdjacentHTML('beforeend',
@@ -176,4 +159,4 @@ def test_screen_only_controls_and_closed_details_in_print(browser, published_sit
     assert not page.locator("#t-screen").is_visible()
     assert not page.locator("#t-form").is_visible()
     assert page.locator("#t-inside").is_visible()
-    context.close()
+    v.close()
