@@ -338,7 +338,7 @@ def lighthouse(site: Path, runs: int) -> dict:
                         i["url"].split("/")[2]
                         for r in reports
                         for i in r["audits"]["network-requests"]["details"]["items"]
-                        if not i["url"].startswith(base)
+                        if not i["url"].startswith((base, "data:"))  # data: is inline
                     }
                 ),
             }
