@@ -502,6 +502,23 @@ def test_timeline_without_script_lists_every_event(visit, project):
     assert not page.locator("#timeline-filters").is_visible()
 
 
+def test_timeline_filters_keep_their_place_until_their_script_shows_them(visit, browser, base_url):
+    """The filters are shown by a deferred script, after the first paint: until then their
+    place is kept (overrides/main.html, .ir-js), so the events do not jump down."""
+    first_year = "document.querySelector('.ir-timeline-year').getBoundingClientRect().top"
+    shown = visit("timeline/", viewport=PHONE)
+    assert shown.page.locator("#timeline-filters").is_visible()
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.route("**/timeline.js", lambda route: route.abort())
+        page.goto(base_url + "timeline/", wait_until="load")
+        assert not page.locator("#timeline-filters").is_visible()
+        assert page.evaluate(first_year) == shown.page.evaluate(first_year)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_filtered_timeline_has_no_accessibility_violations(visit, axe, scheme):
     v = visit("timeline/?kind=vote", viewport=DESKTOP, color_scheme=scheme)
